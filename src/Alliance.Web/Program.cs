@@ -1,6 +1,8 @@
-var builder = WebApplication.CreateBuilder(args);
-var app = builder.Build();
+using Alliance.Web.Hosting;
 
-app.MapGet("/", () => "Hello World!");
+var app = AllianceApp.Build(args);
+await app.InitializeAsync().ConfigureAwait(false);
+await app.RunAsync().ConfigureAwait(false);
 
-app.Run();
+/// <summary>The web host's entry point (public so that tests can start it).</summary>
+public partial class Program;

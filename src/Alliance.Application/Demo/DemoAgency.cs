@@ -1,0 +1,143 @@
+using Alliance.Application.Staff;
+using Alliance.Data;
+using Alliance.Domain;
+using Microsoft.EntityFrameworkCore;
+
+namespace Alliance.Application.Demo;
+
+/// <summary>A demo sign-in, printed at start so a newcomer can look around.</summary>
+public sealed record DemoSignIn(string Email, string Name, string Role);
+
+/// <summary>
+/// The synthetic demo agency: a supervisor, three therapists, an admin and a dozen fictional families at every
+/// stage of care. Seeded only into an empty database, and only in Development or with <c>--demo</c>.
+/// Every name and note is invented; times are placed around the present so that the screens look current.
+/// </summary>
+public sealed class DemoAgency(AllianceDbContext db, StaffAccounts staff, TimeProvider clock)
+{
+    /// <summary>The password of every demo account (shown on the demo's sign-in page; never used outside the demo).</summary>
+    public const string Password = "harbourlight-demo";
+
+    /// <summary>The demo agency's name.</summary>
+    public const string Name = "Harbourlight Family Services (demo)";
+
+    private static readonly (string Email, string Name, string[] Roles)[] People =
+    [
+        ("supervisor@harbourlight.example", "Dr Imogen Farrowdale", [StaffRoles.Supervisor]),
+        ("tobias@harbourlight.example", "Tobias Wrenfield", [StaffRoles.Therapist]),
+        ("amara@harbourlight.example", "Amara Quillon", [StaffRoles.Therapist]),
+        ("jonah@harbourlight.example", "Jonah Bellweather", [StaffRoles.Therapist]),
+        ("admin@harbourlight.example", "Priya Ledgerwood", [StaffRoles.Admin]),
+    ];
+
+    private sealed record Family(string Name, EpisodePhase Phase, int HeldSessions, (string Name, FamilyRole Role, int Age)[] Members);
+
+    private static readonly Family[] Families =
+    [
+        new("Applewhite family", EpisodePhase.Active, 6, [("Maya Applewhite", FamilyRole.Parent, 41), ("Owen Applewhite", FamilyRole.Parent, 43), ("Lily Applewhite", FamilyRole.Child, 11)]),
+        new("Brightwater family", EpisodePhase.Referral, 0, [("Nadia Brightwater", FamilyRole.Parent, 36), ("Sami Brightwater", FamilyRole.Child, 14)]),
+        new("Castellane family", EpisodePhase.FirstVisit, 0, [("Elena Castellane", FamilyRole.Parent, 39), ("Marco Castellane", FamilyRole.Parent, 42), ("Luca Castellane", FamilyRole.Child, 9), ("Sofia Castellane", FamilyRole.Child, 15)]),
+        new("Dunmore-Reyes couple", EpisodePhase.Active, 9, [("Hannah Dunmore", FamilyRole.Partner, 34), ("Diego Reyes", FamilyRole.Partner, 37)]),
+        new("Everly family", EpisodePhase.TerminationPlanned, 11, [("Grace Everly", FamilyRole.Caregiver, 62), ("Finn Everly", FamilyRole.Child, 12)]),
+        new("Fenwick-Osei family", EpisodePhase.Active, 3, [("Abena Osei", FamilyRole.Parent, 38), ("Callum Fenwick", FamilyRole.Parent, 40), ("Kofi Fenwick-Osei", FamilyRole.Child, 8), ("Ama Fenwick-Osei", FamilyRole.Child, 13)]),
+        new("Greywood family", EpisodePhase.Closed, 8, [("Ruth Greywood", FamilyRole.Parent, 45), ("Theo Greywood", FamilyRole.Child, 16)]),
+        new("Hartmoor family", EpisodePhase.Active, 12, [("Iris Hartmoor", FamilyRole.Parent, 33), ("Jamie Hartmoor", FamilyRole.Child, 10)]),
+        new("Ivory family", EpisodePhase.FirstVisit, 1, [("Leon Ivory", FamilyRole.Parent, 47), ("Clara Ivory", FamilyRole.Parent, 44), ("Max Ivory", FamilyRole.Child, 17)]),
+        new("Juniper family", EpisodePhase.Referral, 0, [("Rosa Juniper", FamilyRole.Client, 29)]),
+        new("Kestrel-Amadi family", EpisodePhase.Active, 5, [("Yusuf Amadi", FamilyRole.Parent, 35), ("Beth Kestrel", FamilyRole.Parent, 34), ("Noor Kestrel-Amadi", FamilyRole.Child, 7)]),
+        new("Lindenhall family", EpisodePhase.TerminationPlanned, 10, [("Oskar Lindenhall", FamilyRole.Parent, 50), ("Mia Lindenhall", FamilyRole.Partner, 48), ("Ella Lindenhall", FamilyRole.Child, 15)]),
+    ];
+
+    private static readonly string[] Notes =
+    [
+        "Family agreed on one shared goal for the coming weeks: calmer mornings before school.",
+        "Each member named one thing that went well this week. Practised taking turns to speak without interrupting.",
+        "Explored how disagreements escalate in the evenings; the family mapped the pattern together on the whiteboard.",
+        "Reviewed the homework task. Parents noticed they agree more than they expected about screen time.",
+        "Younger member drew the family as animals; used it to talk about who feels close to whom.",
+        "Talked about the grandparents' visit and what support the family would like from them.",
+    ];
+
+    /// <summary>The demo sign-ins, for the start-up banner.</summary>
+    public static IReadOnlyList<DemoSignIn> SignIns { get; } =
+        People.Select(p => new DemoSignIn(p.Email, p.Name, string.Join(", ", p.Roles))).ToList();
+
+    /// <summary>Seeds the demo when the database holds no agency at all; returns whether it did.</summary>
+    public async Task<bool> SeedIfEmptyAsync(CancellationToken ct = default)
+    {
+        if (await db.Agencies.IgnoreQueryFilters().AnyAsync(ct).ConfigureAwait(false)) return false;
+
+        var now = clock.GetUtcNow().UtcDateTime;
+        var agency = new Agency(Name, "Europe/London", now.AddDays(-400), isDemo: true);
+        db.Agencies.Add(agency);
+        await db.SaveChangesAsync(ct).ConfigureAwait(false);
+
+        var accounts = new List<StaffUser>();
+        foreach (var (email, name, roles) in People)
+            accounts.Add(await staff.CreateAsync(agency.Id, new NewStaff(email, name, roles), Password).ConfigureAwait(false));
+        var supervisor = accounts[0];
+        var therapists = accounts.Skip(1).Take(3).ToList();
+        foreach (var t in therapists)
+            db.SupervisionLines.Add(new SupervisionLine(agency.Id, supervisor.Id, t.Id, now.AddDays(-380)));
+
+        var random = new Random(20261125);
+        for (var i = 0; i < Families.Length; i++)
+        {
+            var therapist = therapists[i % therapists.Count];
+            var coTherapist = i == 0 ? therapists[1].Id : (Guid?)null;
+            db.Cases.Add(BuildCase(agency, Families[i], therapist.Id, coTherapist, now, random));
+        }
+        await db.SaveChangesAsync(ct).ConfigureAwait(false);
+        return true;
+    }
+
+    private static Case BuildCase(Agency agency, Family family, Guid therapistId, Guid? coTherapistId, DateTime now, Random random)
+    {
+        var weeks = family.HeldSessions + 2 + (family.Phase == EpisodePhase.Closed ? 5 : 0);
+        var opened = now.AddDays(-7 * weeks - random.Next(3, 10));
+        var c = Case.Open(agency.Id, family.Name, therapistId, coTherapistId, therapistId, opened);
+        var year = agency.ToLocal(now).Year;
+        foreach (var (name, role, age) in family.Members)
+            c.AddMember(name, role, year - age, opened);
+
+        var episode = c.CurrentEpisode;
+        // A regular weekly slot in the agency's working hours.
+        var slotHour = 9 + random.Next(0, 8);
+        var firstSession = agency.ToUtc(agency.ToLocal(opened).Date.AddDays(7).AddHours(slotHour));
+        if (family.Phase >= EpisodePhase.FirstVisit)
+            episode.MoveTo(EpisodePhase.FirstVisit, therapistId, "First visit booked with the family", opened.AddDays(2));
+
+        for (var n = 0; n < family.HeldSessions; n++)
+        {
+            var start = firstSession.AddDays(7 * n);
+            if (start > now.AddHours(-2)) break;
+            var session = episode.ScheduleSession(start, 60, therapistId, start.AddDays(-7));
+            var attendees = c.Members.Where((_, k) => n == 0 || random.Next(0, 6) > 0 || k == 0).Select(m => m.Id).ToList();
+            var length = 50 + random.Next(0, 4) * 5 + (random.Next(0, 8) == 0 ? 20 : 0);
+            session.RecordHeld(start.AddMinutes(random.Next(0, 6)), start.AddMinutes(length), attendees,
+                random.Next(0, 5) == 0 ? Modality.Video : Modality.InPerson, Notes[random.Next(Notes.Length)], start.AddMinutes(length + 30));
+            if (n == 0 && family.Phase >= EpisodePhase.Active)
+                episode.MoveTo(EpisodePhase.Active, therapistId, "Orientation complete; the family agreed to begin", start.AddHours(2));
+            if (n == 4 && family.HeldSessions > 6)
+            {
+                // One missed week in longer episodes, as in real caseloads.
+                var missed = episode.ScheduleSession(start.AddDays(3), 60, therapistId, start);
+                missed.Cancel("Family unwell");
+            }
+        }
+
+        if (family.Phase >= EpisodePhase.TerminationPlanned)
+            episode.MoveTo(EpisodePhase.TerminationPlanned, therapistId, "Goals largely met; ending planned with the family", now.AddDays(-3));
+        if (family.Phase == EpisodePhase.Closed)
+        {
+            episode.MoveTo(EpisodePhase.Closed, therapistId, "Planned ending reached", now.AddDays(-20));
+            return c;
+        }
+
+        // Next session: the family's slot in the coming week.
+        var next = agency.ToUtc(agency.ToLocal(now).Date.AddDays(1 + random.Next(0, 6)).AddHours(slotHour));
+        if (family.Phase != EpisodePhase.Referral || random.Next(0, 2) == 0)
+            episode.ScheduleSession(next, family.HeldSessions == 0 ? 90 : 60, therapistId, now.AddDays(-1));
+        return c;
+    }
+}

@@ -1,0 +1,26 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Design;
+
+namespace Alliance.Data.Sqlite;
+
+/// <summary>The embedded SQLite provider, with its own migrations.</summary>
+public static class SqliteDatabase
+{
+    /// <summary>Points the context at a SQLite database and this assembly's migrations.</summary>
+    public static DbContextOptionsBuilder Use(DbContextOptionsBuilder builder, string connectionString)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        return builder.UseSqlite(connectionString, o => o.MigrationsAssembly(typeof(SqliteDatabase).Assembly.GetName().Name));
+    }
+}
+
+/// <summary>Used by <c>dotnet ef migrations add</c> only.</summary>
+internal sealed class SqliteDesignTimeFactory : IDesignTimeDbContextFactory<AllianceDbContext>
+{
+    public AllianceDbContext CreateDbContext(string[] args)
+    {
+        var options = new DbContextOptionsBuilder<AllianceDbContext>();
+        SqliteDatabase.Use(options, "Data Source=design-time.db");
+        return new AllianceDbContext(options.Options, FixedTenant.Operator);
+    }
+}

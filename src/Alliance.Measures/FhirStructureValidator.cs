@@ -1,0 +1,93 @@
+using Firely.Fhir.Validation;
+using Hl7.Fhir.Model;
+using Hl7.Fhir.Specification.Source;
+using Hl7.Fhir.Specification.Terminology;
+
+namespace Alliance.Measures;
+
+/// <summary>How serious a structural finding is.</summary>
+public enum StructureSeverity
+{
+    /// <summary>For information only.</summary>
+    Information,
+    /// <summary>Worth a look; the resource is still valid.</summary>
+    Warning,
+    /// <summary>The resource breaks the FHIR R4 specification.</summary>
+    Error,
+}
+
+/// <summary>One finding of Firely's structural validation.</summary>
+/// <param name="Severity">How serious it is.</param>
+/// <param name="Location">The FHIRPath of the element concerned.</param>
+/// <param name="Message">What Firely reports.</param>
+public sealed record StructureIssue(StructureSeverity Severity, string Location, string Message)
+{
+    /// <inheritdoc />
+    public override string ToString() => $"{Severity.ToString().ToLowerInvariant()} at {Location}: {Message}";
+}
+
+/// <summary>
+/// Firely's validator (Firely.Fhir.Validation.R4) over the FHIR R4 core definitions shipped in specification.zip:
+/// cardinalities, types, invariants (such as que-1) and bindings to value sets the core defines. It works offline.
+/// It checks a resource's structure, not answers against their Questionnaire (see <see cref="AnswerValidator"/>).
+/// Alliance's own extensions have no published StructureDefinition, so Firely reports them as unresolvable (a warning);
+/// <see cref="DefinitionReader"/> checks them instead.
+/// </summary>
+public sealed class FhirStructureValidator
+{
+    private static readonly Lazy<FhirStructureValidator> SharedInstance = new(() => new FhirStructureValidator());
+
+    private readonly Lazy<Validator> validator;
+    private readonly Lock gate = new();
+
+    /// <summary>Creates a validator reading specification.zip from the application's folder.</summary>
+    public FhirStructureValidator()
+    {
+        validator = new Lazy<Validator>(() =>
+        {
+            var path = Path.Combine(AppContext.BaseDirectory, "specification.zip");
+            if (!File.Exists(path))
+            {
+                throw new FileNotFoundException(
+                    "The FHIR R4 definitions (specification.zip, from the package Hl7.Fhir.Specification.Data.R4) are not beside the application.", path);
+            }
+            var source = new CachedResolver(ZipSource.CreateValidationSource(path));
+            return new Validator(source, new LocalTerminologyService(source));
+        });
+    }
+
+    /// <summary>One validator for the whole process: loading the definitions takes seconds, validating then milliseconds.</summary>
+    public static FhirStructureValidator Shared => SharedInstance.Value;
+
+    /// <summary>Validates a resource.</summary>
+    /// <param name="resource">The resource.</param>
+    /// <returns>Every finding, errors first.</returns>
+    public ValueList<StructureIssue> Validate(Resource resource)
+    {
+        ArgumentNullException.ThrowIfNull(resource);
+        OperationOutcome outcome;
+        lock (gate)
+        {
+            // The validator caches compiled schemas; one call at a time keeps that cache simple and safe.
+            outcome = validator.Value.Validate(resource);
+        }
+        return outcome.Issue
+            .Select(issue => new StructureIssue(
+                issue.Severity switch
+                {
+                    OperationOutcome.IssueSeverity.Fatal or OperationOutcome.IssueSeverity.Error => StructureSeverity.Error,
+                    OperationOutcome.IssueSeverity.Warning => StructureSeverity.Warning,
+                    _ => StructureSeverity.Information,
+                },
+                string.Join(", ", issue.Expression.DefaultIfEmpty(issue.Location.FirstOrDefault() ?? resource.TypeName)),
+                issue.Details?.Text ?? issue.Diagnostics ?? issue.Code?.ToString() ?? "(no message)"))
+            .OrderByDescending(i => i.Severity)
+            .ToValueList();
+    }
+
+    /// <summary>The errors only.</summary>
+    /// <param name="resource">The resource.</param>
+    /// <returns>Every error; empty when the resource is structurally valid.</returns>
+    public ValueList<StructureIssue> Errors(Resource resource) =>
+        Validate(resource).Where(i => i.Severity == StructureSeverity.Error).ToValueList();
+}

@@ -1,0 +1,69 @@
+using Alliance.Application;
+using Alliance.Data;
+using Alliance.Domain;
+using Alliance.Web.Errors;
+using Alliance.Web.Features.Cases;
+using Microsoft.EntityFrameworkCore;
+
+namespace Alliance.Web.Features.Caseload;
+
+/// <summary>A therapist's caseload: whose cases to show, and whether closed ones too.</summary>
+public sealed record CaseloadQuery(Guid? TherapistId = null, bool IncludeClosed = false);
+
+/// <summary>One family on a caseload.</summary>
+public sealed record CaseloadRow(
+    Guid CaseId,
+    string Name,
+    IReadOnlyList<string> Members,
+    EpisodePhase Phase,
+    string PhaseName,
+    DateTime? LastSession,
+    DateTime? NextSession,
+    Guid PrimaryTherapistId,
+    string PrimaryTherapist,
+    bool IsCoTherapist);
+
+/// <summary>A caseload with the therapist it belongs to.</summary>
+public sealed record CaseloadView(Guid TherapistId, string Therapist, IReadOnlyList<CaseloadRow> Cases);
+
+/// <summary>Reads a caseload: the actor's own, or a supervisee's for a supervisor.</summary>
+public sealed class GetCaseload(AllianceDbContext db, TimeProvider clock)
+{
+    public async Task<CaseloadView> HandleAsync(Actor actor, CaseloadQuery query, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        ArgumentNullException.ThrowIfNull(query);
+        var therapistId = query.TherapistId ?? actor.StaffId;
+        // A caseload that is not yours or your supervisee's does not exist for you.
+        if (!await db.VisibleTherapists(actor).ContainsAsync(therapistId, ct).ConfigureAwait(false))
+            throw new NotFoundException();
+
+        var now = clock.GetUtcNow().UtcDateTime;
+        var names = await db.StaffNamesAsync(actor.AgencyId, ct).ConfigureAwait(false);
+        var raw = await db.VisibleCases(actor)
+            .Where(c => c.PrimaryTherapistId == therapistId || c.CoTherapistId == therapistId)
+            .Select(c => new
+            {
+                c.Id,
+                c.Name,
+                c.PrimaryTherapistId,
+                c.CoTherapistId,
+                Members = c.Members.OrderBy(m => m.CreatedAt).Select(m => m.DisplayName).ToList(),
+                Phase = c.Episodes.OrderByDescending(e => e.Number).Select(e => e.Phase).First(),
+                Last = db.Sessions.Where(s => s.CaseId == c.Id && s.Status == SessionStatus.Held).Max(s => s.ActualStart),
+                Next = db.Sessions.Where(s => s.CaseId == c.Id && s.Status == SessionStatus.Scheduled && s.ScheduledStart >= now)
+                    .Min(s => (DateTime?)s.ScheduledStart),
+            })
+            .ToListAsync(ct).ConfigureAwait(false);
+
+        var rows = raw
+            .Where(r => query.IncludeClosed || r.Phase != EpisodePhase.Closed)
+            .Select(r => new CaseloadRow(r.Id, r.Name, r.Members, r.Phase, Episode.Describe(r.Phase), r.Last, r.Next,
+                r.PrimaryTherapistId, names.GetValueOrDefault(r.PrimaryTherapistId, "?"), r.CoTherapistId == therapistId))
+            .OrderBy(r => r.Phase == EpisodePhase.Closed)
+            .ThenBy(r => r.NextSession ?? DateTime.MaxValue)
+            .ThenBy(r => r.Name, StringComparer.CurrentCulture)
+            .ToList();
+        return new CaseloadView(therapistId, names.GetValueOrDefault(therapistId, "?"), rows);
+    }
+}

@@ -1,0 +1,41 @@
+using Alliance.Application;
+using Alliance.Data;
+using Alliance.Domain;
+using Alliance.Web.Errors;
+using Microsoft.EntityFrameworkCore;
+
+namespace Alliance.Web.Features.Cases;
+
+/// <summary>Loads a whole case the actor may see; any other case is simply not found.</summary>
+internal static class CaseLoading
+{
+    public static async Task<Case> LoadVisibleCaseAsync(this AllianceDbContext db, Actor actor, Guid caseId, CancellationToken ct)
+    {
+        return await db.VisibleCases(actor)
+            .Include(c => c.Members)
+            .Include(c => c.Assignments)
+            .Include(c => c.Episodes).ThenInclude(e => e.PhaseChanges)
+            .Include(c => c.Episodes).ThenInclude(e => e.Sessions).ThenInclude(s => s.Attendees)
+            .AsSplitQuery()
+            .SingleOrDefaultAsync(c => c.Id == caseId, ct).ConfigureAwait(false)
+            ?? throw new NotFoundException();
+    }
+
+    /// <summary>Loads a session of a case the actor may see, with the whole case around it.</summary>
+    public static async Task<(Case Case, Session Session)> LoadVisibleSessionAsync(this AllianceDbContext db, Actor actor, Guid sessionId, CancellationToken ct)
+    {
+        var caseId = await db.Sessions.Where(s => s.Id == sessionId).Select(s => (Guid?)s.CaseId).SingleOrDefaultAsync(ct).ConfigureAwait(false)
+            ?? throw new NotFoundException();
+        var c = await db.LoadVisibleCaseAsync(actor, caseId, ct).ConfigureAwait(false);
+        var session = c.Episodes.SelectMany(e => e.Sessions).Single(s => s.Id == sessionId);
+        return (c, session);
+    }
+
+    /// <summary>The actor's agency.</summary>
+    public static async Task<Agency> LoadAgencyAsync(this AllianceDbContext db, Actor actor, CancellationToken ct) =>
+        await db.Agencies.SingleAsync(a => a.Id == actor.AgencyId, ct).ConfigureAwait(false);
+
+    /// <summary>Names of the agency's staff, by id.</summary>
+    public static async Task<Dictionary<Guid, string>> StaffNamesAsync(this AllianceDbContext db, Guid agencyId, CancellationToken ct) =>
+        await db.Users.Where(u => u.AgencyId == agencyId).ToDictionaryAsync(u => u.Id, u => u.DisplayName, ct).ConfigureAwait(false);
+}

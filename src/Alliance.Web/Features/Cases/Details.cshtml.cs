@@ -1,0 +1,116 @@
+using Alliance.Domain;
+using Alliance.Web.Features.Sessions;
+using Alliance.Web.Features.Shared;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+
+namespace Alliance.Web.Features.Cases;
+
+/// <summary>One family: members, the episode and where it stands, sessions, and what can be done next.</summary>
+public sealed class DetailsModel(GetCase getCase, ChangeCase change, SessionWork sessions, Alliance.Data.AllianceDbContext db) : AlliancePage
+{
+    public sealed class MemberInput
+    {
+        public string DisplayName { get; set; } = "";
+        public FamilyRole Role { get; set; } = FamilyRole.Child;
+        public int? BirthYear { get; set; }
+    }
+
+    public sealed class PhaseInput
+    {
+        public EpisodePhase Phase { get; set; }
+        public string Reason { get; set; } = "";
+    }
+
+    public sealed class TransferInput
+    {
+        public Guid TherapistId { get; set; }
+        public string Reason { get; set; } = "";
+    }
+
+    [FromRoute] public Guid Id { get; set; }
+    public CaseDetails Case { get; private set; } = null!;
+    public LocalTime Time { get; private set; } = null!;
+    public MemberInput Member { get; set; } = new();
+    public PhaseInput Phase { get; set; } = new();
+    public TransferInput Transfer { get; set; } = new();
+    public bool CanTransfer { get; private set; }
+    public IReadOnlyList<(Guid Id, string Name)> Therapists { get; private set; } = [];
+    public string? Open { get; private set; }
+
+    public async Task OnGetAsync(CancellationToken ct) => await LoadAsync(ct);
+
+    public async Task<IActionResult> OnPostMemberAsync([FromForm(Name = "Member")] MemberInput input, CancellationToken ct)
+    {
+        Member = input;
+        if (await TryAsync(() => change.HandleAsync(Actor, new AddMemberCommand(Id, input.DisplayName, input.Role, input.BirthYear), ct), "Member"))
+            return Done($"{input.DisplayName.Trim()} was added to the family.");
+        Open = "member";
+        await LoadAsync(ct);
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostPhaseAsync([FromForm(Name = "Phase")] PhaseInput input, CancellationToken ct)
+    {
+        Phase = input;
+        if (await TryAsync(() => change.HandleAsync(Actor, new ChangePhaseCommand(Id, input.Phase, input.Reason), ct), "Phase"))
+            return Done($"The episode moved to {Words.Of(input.Phase)}.");
+        Open = "phase";
+        await LoadAsync(ct);
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostReopenAsync(string reason, CancellationToken ct)
+    {
+        if (await TryAsync(() => change.HandleAsync(Actor, new ReopenCaseCommand(Id, reason), ct), "Reopen"))
+            return Done("A new episode was opened at referral.");
+        Open = "reopen";
+        await LoadAsync(ct);
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostTransferAsync([FromForm(Name = "Transfer")] TransferInput input, CancellationToken ct)
+    {
+        Transfer = input;
+        if (await TryAsync(() => change.HandleAsync(Actor, new TransferCaseCommand(Id, input.TherapistId, input.Reason), ct), "Transfer"))
+        {
+            Flash("The case was moved.");
+            // The supervisor keeps access while the new therapist is also their supervisee; otherwise back to the overview.
+            return await db.Cases.AnyAsync(c => c.Id == Id, ct) ? RedirectToPage(new { Id }) : Redirect("/supervision");
+        }
+        Open = "transfer";
+        await LoadAsync(ct);
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostCloseSessionAsync(Guid sessionId, SessionStatus status, CancellationToken ct)
+    {
+        if (await TryAsync(() => sessions.HandleAsync(Actor, new CloseSessionCommand(sessionId, status, null), ct), null))
+            return Done(status == SessionStatus.NoShow ? "The session was marked as a no-show." : "The session was cancelled.");
+        await LoadAsync(ct);
+        return Page();
+    }
+
+    private RedirectToPageResult Done(string message)
+    {
+        Flash(message);
+        return RedirectToPage(new { Id });
+    }
+
+    private async Task LoadAsync(CancellationToken ct)
+    {
+        Case = await getCase.HandleAsync(Actor, Id, ct);
+        Time = new LocalTime(Case.TimeZoneId);
+        var next = Case.Episode.Phase + 1;
+        if (Phase.Phase <= Case.Episode.Phase && next <= EpisodePhase.Closed) Phase.Phase = next;
+        CanTransfer = Actor.IsSupervisor && await db.SupervisionLines.AnyAsync(l => l.SupervisorId == Actor.StaffId && l.SuperviseeId == Case.PrimaryTherapistId && l.EndedAt == null, ct);
+        if (CanTransfer)
+        {
+            var therapistRole = await db.Roles.Where(r => r.Name == StaffRoles.Therapist).Select(r => r.Id).SingleAsync(ct);
+            Therapists = (await db.Users
+                .Where(u => u.AgencyId == Actor.AgencyId && u.IsActive && u.Id != Case.PrimaryTherapistId && db.UserRoles.Any(ur => ur.UserId == u.Id && ur.RoleId == therapistRole))
+                .OrderBy(u => u.DisplayName).Select(u => new { u.Id, u.DisplayName }).ToListAsync(ct))
+                .Select(u => (u.Id, u.DisplayName)).ToList();
+        }
+    }
+}

@@ -1,0 +1,61 @@
+using Alliance.Application;
+using Alliance.Data;
+using Alliance.Domain;
+
+namespace Alliance.Web.Features.Cases;
+
+/// <summary>A case as a therapist reads it.</summary>
+public sealed record CaseDetails(
+    Guid Id,
+    string Name,
+    Guid PrimaryTherapistId,
+    string PrimaryTherapist,
+    Guid? CoTherapistId,
+    string? CoTherapist,
+    IReadOnlyList<MemberView> Members,
+    EpisodeView Episode,
+    IReadOnlyList<EpisodeView> EarlierEpisodes,
+    IReadOnlyList<AssignmentView> Assignments,
+    string TimeZoneId);
+
+public sealed record MemberView(Guid Id, string DisplayName, FamilyRole Role, int? BirthYear, int? Age, bool IsChild);
+
+public sealed record EpisodeView(Guid Id, int Number, EpisodePhase Phase, string PhaseName, DateTime OpenedAt, DateTime? ClosedAt,
+    IReadOnlyList<PhaseChangeView> PhaseChanges, IReadOnlyList<SessionView> Sessions);
+
+public sealed record PhaseChangeView(EpisodePhase? From, EpisodePhase To, DateTime At, string By, string Reason);
+
+public sealed record AssignmentView(string From, string To, DateTime At, string By, string Reason);
+
+public sealed record SessionView(Guid Id, int Number, SessionStatus Status, DateTime ScheduledStart, int ScheduledMinutes,
+    DateTime? ActualStart, DateTime? ActualEnd, int? ActualMinutes, Modality? Modality, string Therapist,
+    IReadOnlyList<Guid> AttendeeIds, string? Notes, string? StatusReason);
+
+/// <summary>Reads one case the actor may see.</summary>
+public sealed class GetCase(AllianceDbContext db, TimeProvider clock)
+{
+    public async Task<CaseDetails> HandleAsync(Actor actor, Guid caseId, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        var c = await db.LoadVisibleCaseAsync(actor, caseId, ct).ConfigureAwait(false);
+        var agency = await db.LoadAgencyAsync(actor, ct).ConfigureAwait(false);
+        var names = await db.StaffNamesAsync(actor.AgencyId, ct).ConfigureAwait(false);
+        string Name(Guid id) => names.GetValueOrDefault(id, "former staff member");
+        var year = agency.ToLocal(clock.GetUtcNow().UtcDateTime).Year;
+
+        EpisodeView View(Episode e) => new(e.Id, e.Number, e.Phase, Episode.Describe(e.Phase), e.OpenedAt, e.ClosedAt,
+            e.PhaseChanges.OrderBy(p => p.At).Select(p => new PhaseChangeView(p.From, p.To, p.At, Name(p.ByStaffId), p.Reason)).ToList(),
+            e.Sessions.OrderBy(s => s.Number).Select(s => new SessionView(s.Id, s.Number, s.Status, s.ScheduledStart, s.ScheduledMinutes,
+                s.ActualStart, s.ActualEnd, s.ActualMinutes, s.Modality, Name(s.TherapistId),
+                s.Attendees.Select(a => a.MemberId).ToList(), s.Notes, s.StatusReason)).ToList());
+
+        return new CaseDetails(
+            c.Id, c.Name, c.PrimaryTherapistId, Name(c.PrimaryTherapistId),
+            c.CoTherapistId, c.CoTherapistId is { } co ? Name(co) : null,
+            c.Members.OrderBy(m => m.CreatedAt).Select(m => new MemberView(m.Id, m.DisplayName, m.Role, m.BirthYear, m.AgeIn(year), m.IsChildIn(year))).ToList(),
+            View(c.CurrentEpisode),
+            c.Episodes.Where(e => e.Number != c.CurrentEpisode.Number).OrderByDescending(e => e.Number).Select(View).ToList(),
+            c.Assignments.OrderBy(a => a.At).Select(a => new AssignmentView(Name(a.FromTherapistId), Name(a.ToTherapistId), a.At, Name(a.ByStaffId), a.Reason)).ToList(),
+            agency.TimeZoneId);
+    }
+}

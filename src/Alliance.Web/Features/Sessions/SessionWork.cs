@@ -1,0 +1,53 @@
+using Alliance.Application;
+using Alliance.Data;
+using Alliance.Domain;
+using Alliance.Web.Features.Cases;
+
+namespace Alliance.Web.Features.Sessions;
+
+/// <summary>Plans a session in the case's current episode. Times are UTC instants.</summary>
+public sealed record ScheduleSessionCommand(Guid CaseId, DateTime ScheduledStart, int ScheduledMinutes);
+
+/// <summary>Records that a session was held.</summary>
+public sealed record RecordSessionCommand(Guid SessionId, DateTime ActualStart, DateTime ActualEnd, IReadOnlyList<Guid>? AttendeeIds, Modality Modality, string? Notes);
+
+/// <summary>Marks a planned session cancelled or missed.</summary>
+public sealed record CloseSessionCommand(Guid SessionId, SessionStatus Status, string? Reason);
+
+/// <summary>What a therapist does with sessions; each loads the case through the care relationship and saves once.</summary>
+public sealed class SessionWork(AllianceDbContext db, TimeProvider clock)
+{
+    private DateTime Now => clock.GetUtcNow().UtcDateTime;
+
+    public async Task<Guid> HandleAsync(Actor actor, ScheduleSessionCommand command, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        ArgumentNullException.ThrowIfNull(command);
+        var c = await db.LoadVisibleCaseAsync(actor, command.CaseId, ct).ConfigureAwait(false);
+        var session = c.CurrentEpisode.ScheduleSession(command.ScheduledStart, command.ScheduledMinutes, actor.StaffId, Now);
+        db.Sessions.Add(session);
+        await db.SaveChangesAsync(ct).ConfigureAwait(false);
+        return session.Id;
+    }
+
+    public async Task HandleAsync(Actor actor, RecordSessionCommand command, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        var (_, session) = await db.LoadVisibleSessionAsync(actor, command.SessionId, ct).ConfigureAwait(false);
+        session.RecordHeld(command.ActualStart, command.ActualEnd, command.AttendeeIds ?? [], command.Modality, command.Notes, Now);
+        await db.SaveChangesAsync(ct).ConfigureAwait(false);
+    }
+
+    public async Task HandleAsync(Actor actor, CloseSessionCommand command, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        var (_, session) = await db.LoadVisibleSessionAsync(actor, command.SessionId, ct).ConfigureAwait(false);
+        switch (command.Status)
+        {
+            case SessionStatus.Cancelled: session.Cancel(command.Reason); break;
+            case SessionStatus.NoShow: session.MarkNoShow(command.Reason); break;
+            default: throw new DomainRuleException("status", "A session can be marked cancelled or no-show here.");
+        }
+        await db.SaveChangesAsync(ct).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,156 @@
+using Alliance.Application;
+using Alliance.Data;
+using Alliance.Domain;
+using Alliance.Web.Errors;
+using Alliance.Web.Features.Api;
+using Alliance.Web.Security;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+
+namespace Alliance.Web.Hosting;
+
+/// <summary>Builds the web host: services, security and the request pipeline.</summary>
+public static class AllianceApp
+{
+    /// <summary>Policy names.</summary>
+    public static class Policies
+    {
+        public const string Admin = "admin";
+        public const string Supervisor = "supervisor";
+        public const string Clinician = "clinician";
+    }
+
+    /// <summary>Builds the application from command-line arguments (<c>--data DIR</c>, <c>--demo</c>, <c>--urls</c>...).</summary>
+    public static WebApplication Build(string[] args)
+    {
+        // --demo is a bare flag, which the command-line configuration source cannot read; lift it out first.
+        var demo = args.Contains("--demo", StringComparer.Ordinal);
+        var builder = WebApplication.CreateBuilder(args.Where(a => a != "--demo").ToArray());
+        if (demo) builder.Configuration["Demo"] = "true";
+
+        if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["ASPNETCORE_URLS"])
+            && string.IsNullOrEmpty(builder.Configuration["http_ports"]))
+            builder.WebHost.UseUrls("http://localhost:5080");
+
+        var dataFolder = DataFolder.Resolve(builder.Configuration);
+        var database = DatabaseSettings.From(builder.Configuration, dataFolder);
+        builder.Services.AddSingleton(new HostFolders(dataFolder));
+        builder.Services.AddSingleton(database);
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddHttpContextAccessor();
+        builder.Services.AddDbContext<AllianceDbContext>(database.Apply);
+
+        builder.Services.AddIdentityCore<StaffUser>(o =>
+            {
+                o.User.RequireUniqueEmail = true;
+                o.Password.RequiredLength = 12;
+                o.Password.RequireDigit = false;
+                o.Password.RequireLowercase = false;
+                o.Password.RequireUppercase = false;
+                o.Password.RequireNonAlphanumeric = false;
+                o.Lockout.AllowedForNewUsers = true;
+                o.Lockout.MaxFailedAccessAttempts = 5;
+                o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
+            })
+            .AddRoles<IdentityRole<Guid>>()
+            .AddEntityFrameworkStores<AllianceDbContext>()
+            .AddSignInManager()
+            .AddClaimsPrincipalFactory<StaffClaimsFactory>()
+            .AddDefaultTokenProviders();
+
+        builder.Services.AddAuthentication(IdentityConstants.ApplicationScheme)
+            .AddIdentityCookies();
+        builder.Services.ConfigureApplicationCookie(o =>
+        {
+            o.LoginPath = "/account/sign-in";
+            o.LogoutPath = "/account/sign-out";
+            o.AccessDeniedPath = "/account/denied";
+            o.Cookie.Name = "alliance.auth";
+            o.Cookie.HttpOnly = true;
+            o.Cookie.SameSite = SameSiteMode.Strict;
+            o.Cookie.SecurePolicy = builder.Environment.IsDevelopment() ? CookieSecurePolicy.SameAsRequest : CookieSecurePolicy.Always;
+            o.ExpireTimeSpan = TimeSpan.FromHours(8);
+            o.SlidingExpiration = true;
+            o.Events = new CookieAuthenticationEvents
+            {
+                OnRedirectToLogin = ctx => ApiAware(ctx, StatusCodes.Status401Unauthorized),
+                OnRedirectToAccessDenied = ctx => ApiAware(ctx, StatusCodes.Status403Forbidden),
+            };
+        });
+        builder.Services.AddDataProtection()
+            .SetApplicationName("Alliance")
+            .PersistKeysToDbContext<AllianceDbContext>();
+
+        builder.Services.AddAuthorizationBuilder()
+            .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().RequireClaim(StaffClaims.Agency).Build())
+            .AddPolicy(Policies.Admin, p => p.RequireAuthenticatedUser().RequireRole(StaffRoles.Admin))
+            .AddPolicy(Policies.Supervisor, p => p.RequireAuthenticatedUser().RequireRole(StaffRoles.Supervisor))
+            .AddPolicy(Policies.Clinician, p => p.RequireAuthenticatedUser().RequireRole(StaffRoles.Therapist, StaffRoles.Supervisor));
+
+        builder.Services.AddAntiforgery(o =>
+        {
+            o.Cookie.Name = "alliance.af";
+            o.Cookie.SameSite = SameSiteMode.Strict;
+            o.Cookie.SecurePolicy = builder.Environment.IsDevelopment() ? CookieSecurePolicy.SameAsRequest : CookieSecurePolicy.Always;
+        });
+        builder.Services.AddRazorPages(o =>
+        {
+            o.RootDirectory = "/Features";
+            o.Conventions.AuthorizeFolder("/Admin", Policies.Admin);
+            o.Conventions.AuthorizeFolder("/Supervision", Policies.Supervisor);
+            o.Conventions.AuthorizeFolder("/Cases", Policies.Clinician);
+            o.Conventions.AuthorizeFolder("/Sessions", Policies.Clinician);
+        });
+        builder.Services.AddProblemDetails();
+        builder.Services.AddExceptionHandler<AllianceExceptionHandler>();
+        builder.Services.AddOpenApi();
+        builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
+        builder.Services.AddApplicationHandlers();
+
+        var app = builder.Build();
+        // Outermost: an error answered without a body is re-executed as the friendly status page.
+        app.UseWhen(ctx => !IsMachineFacing(ctx.Request.Path), a => a.UseStatusCodePagesWithReExecute("/status/{0}"));
+        app.UseExceptionHandler();
+        if (!app.Environment.IsDevelopment())
+        {
+            app.UseHsts();
+            app.UseHttpsRedirection();
+        }
+        app.UseSecurityHeaders();
+        app.UseStaticFiles();
+        app.UseRouting();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseAntiforgery();
+
+        app.MapRazorPages();
+        app.MapAllianceApi();
+        app.MapOpenApi().AllowAnonymous();
+        app.MapHealthChecks("/health").AllowAnonymous();
+        return app;
+    }
+
+    /// <summary>True for paths answered in JSON (the API, FHIR, OpenAPI, health) rather than pages.</summary>
+    internal static bool IsMachineFacing(PathString path) =>
+        path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase)
+        || path.StartsWithSegments("/fhir", StringComparison.OrdinalIgnoreCase)
+        || path.StartsWithSegments("/openapi", StringComparison.OrdinalIgnoreCase)
+        || path.StartsWithSegments("/health", StringComparison.OrdinalIgnoreCase);
+
+    private static Task ApiAware(Microsoft.AspNetCore.Authentication.RedirectContext<CookieAuthenticationOptions> ctx, int status)
+    {
+        if (IsMachineFacing(ctx.Request.Path))
+        {
+            ctx.Response.StatusCode = status;
+            return Task.CompletedTask;
+        }
+        ctx.Response.Redirect(ctx.RedirectUri);
+        return Task.CompletedTask;
+    }
+}
+
+/// <summary>Folders the host keeps its files in.</summary>
+public sealed record HostFolders(string Data);

@@ -1,0 +1,11 @@
+namespace Alliance.Web.Hosting;
+
+/// <summary>The host's log messages. None carries client data: types, paths and counts only.</summary>
+internal static partial class Log
+{
+    [LoggerMessage(EventId = 1, Level = LogLevel.Error, Message = "Unhandled {ExceptionType} at {Path}")]
+    public static partial void Unhandled(ILogger logger, string? exceptionType, string path);
+
+    [LoggerMessage(EventId = 2, Level = LogLevel.Information, Message = "Database ready ({Provider})")]
+    public static partial void DatabaseReady(ILogger logger, Alliance.Application.DatabaseProvider provider);
+}

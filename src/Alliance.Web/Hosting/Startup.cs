@@ -1,0 +1,69 @@
+using System.Globalization;
+using Alliance.Application;
+using Alliance.Application.Agencies;
+using Alliance.Application.Demo;
+using Alliance.Application.Staff;
+using Alliance.Data;
+using Alliance.Web.Features.Caseload;
+using Alliance.Web.Features.Cases;
+using Alliance.Web.Features.Admin;
+using Alliance.Web.Features.Sessions;
+using Alliance.Web.Security;
+
+namespace Alliance.Web.Hosting;
+
+/// <summary>Work done once at start: the schema, the roles, the demo agency.</summary>
+public static class Startup
+{
+    /// <summary>Registers the use-case handlers (one class per use case; no mediator).</summary>
+    internal static IServiceCollection AddApplicationHandlers(this IServiceCollection services)
+    {
+        services.AddScoped<HttpTenantContext>();
+        services.AddScoped<ITenantContext>(sp => sp.GetRequiredService<HttpTenantContext>());
+        services.AddScoped<StaffAccounts>();
+        services.AddScoped<DemoAgency>();
+        services.AddScoped<CreateAgency>();
+        services.AddScoped<GetCaseload>();
+        services.AddScoped<GetCase>();
+        services.AddScoped<CreateCase>();
+        services.AddScoped<ChangeCase>();
+        services.AddScoped<SessionWork>();
+        services.AddScoped<AgencyAdministration>();
+        return services;
+    }
+
+    /// <summary>Migrates the database and, in Development or with <c>--demo</c>, seeds the demo agency into an empty one.</summary>
+    public static async Task InitializeAsync(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        await using var scope = app.Services.CreateAsyncScope();
+        scope.ServiceProvider.GetRequiredService<HttpTenantContext>().ActFor(FixedTenant.Operator);
+        var db = scope.ServiceProvider.GetRequiredService<AllianceDbContext>();
+        var log = scope.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger("Alliance");
+        var settings = scope.ServiceProvider.GetRequiredService<DatabaseSettings>();
+        await DatabaseSettings.MigrateAsync(db).ConfigureAwait(false);
+        await scope.ServiceProvider.GetRequiredService<StaffAccounts>().EnsureRolesAsync().ConfigureAwait(false);
+
+        var wantDemo = app.Environment.IsDevelopment() || app.Configuration.GetValue<bool>("Demo");
+        var seeded = wantDemo && await scope.ServiceProvider.GetRequiredService<DemoAgency>().SeedIfEmptyAsync().ConfigureAwait(false);
+        var folders = app.Services.GetRequiredService<HostFolders>();
+
+        app.Lifetime.ApplicationStarted.Register(() =>
+        {
+            var addresses = string.Join(", ", app.Urls.DefaultIfEmpty("(test host)"));
+            var banner = new System.Text.StringBuilder()
+                .AppendLine()
+                .AppendLine(CultureInfo.InvariantCulture, $"  Alliance is running at {addresses}")
+                .AppendLine(CultureInfo.InvariantCulture, $"  Database: {settings.Provider}{(settings.Provider == DatabaseProvider.Sqlite ? $" in {folders.Data}" : "")}");
+            if (wantDemo)
+            {
+                banner.AppendLine(seeded ? "  The demo agency was created. Sign in as:" : "  Demo sign-ins (if this database holds the demo agency):");
+                foreach (var s in DemoAgency.SignIns)
+                    banner.AppendLine(CultureInfo.InvariantCulture, $"    {s.Email,-36} {s.Role,-12} password: {DemoAgency.Password}");
+            }
+            // The banner holds no client data: staff sign-ins of the synthetic demo only.
+            Console.WriteLine(banner.ToString());
+        });
+        Log.DatabaseReady(log, settings.Provider);
+    }
+}
