@@ -59,7 +59,7 @@ public sealed class Case
     /// <summary>Adds a member to the family.</summary>
     public Member AddMember(string displayName, FamilyRole role, int? birthYear, DateTime now)
     {
-        var member = new Member(this, displayName, role, birthYear, now);
+        var member = new Member(this, _members.Count + 1, displayName, role, birthYear, now);
         _members.Add(member);
         Touch();
         return member;

@@ -8,9 +8,10 @@ public sealed class Member
 
     private Member() { }
 
-    internal Member(Case c, string displayName, FamilyRole role, int? birthYear, DateTime now)
+    internal Member(Case c, int position, string displayName, FamilyRole role, int? birthYear, DateTime now)
     {
         Id = Guid.NewGuid();
+        Position = position;
         AgencyId = c.AgencyId;
         CaseId = c.Id;
         Update(displayName, role, birthYear, now);
@@ -23,6 +24,8 @@ public sealed class Member
     public Guid AgencyId { get; private set; }
     /// <summary>The case.</summary>
     public Guid CaseId { get; private set; }
+    /// <summary>The order the member was added in, from 1; the family is listed in this order.</summary>
+    public int Position { get; private set; }
     /// <summary>A display name or pseudonym.</summary>
     public string DisplayName { get; private set; } = "";
     /// <summary>Role in the family.</summary>

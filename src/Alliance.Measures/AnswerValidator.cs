@@ -79,14 +79,28 @@ public static class AnswerValidator
 
         if (entry == AnswerEntry.Online)
         {
-            foreach (var item in instrument.Items.Where(i => i.Required))
+            // In form order: the items rated per member come member by member where their group stands.
+            var perMemberDone = false;
+            foreach (var item in instrument.Items)
             {
-                var owners = item.PerMember ? members.Select(m => (string?)m) : [null];
-                foreach (var member in owners)
+                if (!item.PerMember)
                 {
-                    if (!seen.Contains((item.LinkId, member)))
+                    if (item.Required && !seen.Contains((item.LinkId, null)))
                     {
-                        errors.Add(new AnswerError(FieldNames.For(item.LinkId, member), "is required"));
+                        errors.Add(new AnswerError(item.LinkId, "is required"));
+                    }
+                    continue;
+                }
+                if (perMemberDone)
+                {
+                    continue;
+                }
+                perMemberDone = true;
+                foreach (var member in members)
+                {
+                    foreach (var memberItem in instrument.Items.Where(i => i.PerMember && i.Required && !seen.Contains((i.LinkId, member))))
+                    {
+                        errors.Add(new AnswerError(FieldNames.For(memberItem.LinkId, member), "is required"));
                     }
                 }
             }
@@ -106,7 +120,7 @@ public static class AnswerValidator
                 return "has no value";
             case (ItemKind.Scale, IntegerAnswer integer):
                 return integer.Value < item.Min || integer.Value > item.Max
-                    ? $"{integer.Value} is outside the scale {DefinitionReader.Format(item.Min!.Value)}-{DefinitionReader.Format(item.Max!.Value)}"
+                    ? $"{integer.Value} is outside the scale {DefinitionReader.Format(item.Min!.Value)} to {DefinitionReader.Format(item.Max!.Value)}"
                     : null;
             case (ItemKind.Choice, CodedAnswer coded):
                 return item.Options.Any(o => o.Code == coded.Code)

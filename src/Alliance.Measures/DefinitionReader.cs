@@ -23,6 +23,9 @@ internal sealed class DefinitionReader
     private readonly List<DefinitionProblem> problems = [];
     private int itemNumber;
 
+    /// <summary>Whether the instrument extension was read without problems.</summary>
+    private bool Complete { get; set; }
+
     public IReadOnlyList<DefinitionProblem> Problems => problems;
 
     public void Problem(string location, string message) => problems.Add(new DefinitionProblem(location, message));
@@ -47,11 +50,11 @@ internal sealed class DefinitionReader
         {
             Problem("Questionnaire.title", "the Questionnaire has no title");
         }
-        if (questionnaire.Status is null)
+        if (questionnaire.StatusElement is null)
         {
             Problem("Questionnaire.status", "the Questionnaire has no status");
         }
-        else if (questionnaire.Status == PublicationStatus.Retired)
+        else if (Known(() => questionnaire.Status) == PublicationStatus.Retired)
         {
             Problem("Questionnaire.status", "a retired Questionnaire cannot be added");
         }
@@ -59,6 +62,7 @@ internal sealed class DefinitionReader
         CheckForeignAllianceExtensions(questionnaire.Extension, "Questionnaire",
             [ExtensionUrls.Instrument, ExtensionUrls.Subscale, ExtensionUrls.SeverityBand]);
 
+        var metadata = ReadInstrumentExtension(questionnaire);
         var items = new List<InstrumentItem>();
         var linkIds = new HashSet<string>(StringComparer.Ordinal);
         MemberGroup? memberGroup = null;
@@ -71,7 +75,6 @@ internal sealed class DefinitionReader
             Problem("Questionnaire.item", "the Questionnaire has no items");
         }
 
-        var metadata = ReadInstrumentExtension(questionnaire);
         var subscales = ReadSubscales(questionnaire, items);
         var precision = metadata?.Precision ?? 0;
         var bands = ReadBands(questionnaire, metadata, precision);
@@ -80,7 +83,7 @@ internal sealed class DefinitionReader
             CheckScoringConsistency(metadata, items, subscales);
         }
 
-        if (problems.Count > 0 || metadata is null || id is null || title is null || questionnaire.Url is null)
+        if (problems.Count > 0 || !Complete || metadata is null || id is null || title is null || questionnaire.Url is null)
         {
             return null;
         }
@@ -154,12 +157,16 @@ internal sealed class DefinitionReader
             ExtensionUrls.ScaleAnchor, ExtensionUrls.PerMember, ExtensionUrls.MemberId,
         ]);
 
-        if (item.Type is null)
+        if (item.TypeElement is null)
         {
             Problem(where, "the item has no type");
             return;
         }
-        var type = item.Type.Value;
+        if (Known(() => item.Type) is not { } type)
+        {
+            // An unknown type code was already reported by the parser.
+            return;
+        }
         if (type == Questionnaire.QuestionnaireItemType.Group)
         {
             ReadGroup(item, where, items, linkIds, ref memberGroup, perMember);
@@ -329,7 +336,7 @@ internal sealed class DefinitionReader
                 {
                     continue;
                 }
-                if (child.Type != Questionnaire.QuestionnaireItemType.String)
+                if (Known(() => child.Type) != Questionnaire.QuestionnaireItemType.String)
                 {
                     Problem(childWhere, "the member-id item must be of type string");
                 }
@@ -587,13 +594,17 @@ internal sealed class DefinitionReader
         var licence = fields.String("licence", required: true);
         var validationNote = fields.String("validationNote", required: false);
 
-        if (problems.Count > before || construct is null || direction is null || scoreMin is null || scoreMax is null
-            || missing is null || source is null || licence is null)
+        Complete = problems.Count == before && construct is not null && direction is not null && missing is not null
+            && source is not null && licence is not null;
+        if (scoreMin is null || scoreMax is null)
         {
             return null;
         }
-        return new Metadata(construct.Value, raters, series, minAge, maxAge, scoreMin.Value, scoreMax.Value, precision,
-            direction.Value, totalMethod, cutoff, childCutoff, reliableChange, missing, source, licence, validationNote);
+        // With other problems the metadata is still returned, filled with placeholders, so that the checks of items,
+        // subscales and bands against the range still run and report their own problems; the definition is refused.
+        return new Metadata(construct ?? Construct.Alliance, raters, series, minAge, maxAge, scoreMin.Value, scoreMax.Value, precision,
+            direction ?? BetterDirection.Higher, totalMethod, cutoff, childCutoff, reliableChange,
+            missing ?? new MissingItemRule(MissingItemMethod.AllRequired, 0, ""), source ?? "", licence ?? "", validationNote);
     }
 
     private MissingItemRule? ReadMissingItemRule(Fields instrumentFields)
@@ -830,6 +841,23 @@ internal sealed class DefinitionReader
         }
         Problem(where, $"{ShortName(url)} must be an integer (valueInteger)");
         return null;
+    }
+
+    /// <summary>
+    /// Reads a coded element of a partially parsed resource: when the JSON held an invalid code, Firely keeps it and
+    /// throws on access. The parser has already reported it, so it reads as unknown here.
+    /// </summary>
+    private static T? Known<T>(Func<T?> read)
+        where T : struct
+    {
+        try
+        {
+            return read();
+        }
+        catch (Hl7.Fhir.Validation.CodedValidationException)
+        {
+            return null;
+        }
     }
 
     private static string ShortName(string url) => url[(url.LastIndexOf('/') + 1)..];

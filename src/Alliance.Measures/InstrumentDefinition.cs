@@ -83,7 +83,17 @@ public static partial class InstrumentDefinition
         {
             return new InstrumentReadResult(null, reader.Problems.ToValueList());
         }
-        var instrument = reader.Read(questionnaire, origin);
+        Instrument? instrument;
+        try
+        {
+            instrument = reader.Read(questionnaire, origin);
+        }
+        catch (Hl7.Fhir.Validation.CodedValidationException) when (parseErrors.Count > 0)
+        {
+            // A partially parsed resource throws when a value the parser rejected is read; those errors are
+            // reported already, and the checks made before this point are kept.
+            instrument = null;
+        }
         return reader.Problems.Count == 0
             ? new InstrumentReadResult(instrument, ValueList.Empty<DefinitionProblem>())
             : new InstrumentReadResult(null, reader.Problems.ToValueList());

@@ -101,7 +101,6 @@ namespace Alliance.Data.Sqlite.Migrations
             modelBuilder.Entity("Alliance.Domain.Agency", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime>("CreatedAt")
@@ -137,7 +136,6 @@ namespace Alliance.Data.Sqlite.Migrations
             modelBuilder.Entity("Alliance.Domain.Case", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
                     b.Property<Guid>("AgencyId")
@@ -177,7 +175,6 @@ namespace Alliance.Data.Sqlite.Migrations
             modelBuilder.Entity("Alliance.Domain.CaseAssignment", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
                     b.Property<Guid>("AgencyId")
@@ -215,7 +212,6 @@ namespace Alliance.Data.Sqlite.Migrations
             modelBuilder.Entity("Alliance.Domain.Episode", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
                     b.Property<Guid>("AgencyId")
@@ -251,7 +247,6 @@ namespace Alliance.Data.Sqlite.Migrations
             modelBuilder.Entity("Alliance.Domain.Member", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
                     b.Property<Guid>("AgencyId")
@@ -271,6 +266,9 @@ namespace Alliance.Data.Sqlite.Migrations
                         .HasMaxLength(80)
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("Position")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Role")
                         .IsRequired()
                         .HasMaxLength(16)
@@ -288,7 +286,6 @@ namespace Alliance.Data.Sqlite.Migrations
             modelBuilder.Entity("Alliance.Domain.PasswordSetupToken", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
                     b.Property<Guid>("AgencyId")
@@ -324,7 +321,6 @@ namespace Alliance.Data.Sqlite.Migrations
             modelBuilder.Entity("Alliance.Domain.PhaseChange", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
                     b.Property<Guid>("AgencyId")
@@ -365,7 +361,6 @@ namespace Alliance.Data.Sqlite.Migrations
             modelBuilder.Entity("Alliance.Domain.Session", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime?>("ActualEnd")
@@ -452,7 +447,6 @@ namespace Alliance.Data.Sqlite.Migrations
             modelBuilder.Entity("Alliance.Domain.SupervisionLine", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
                     b.Property<Guid>("AgencyId")

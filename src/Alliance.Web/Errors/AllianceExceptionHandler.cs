@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Alliance.Domain;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
@@ -27,7 +28,9 @@ internal sealed class AllianceExceptionHandler(IProblemDetailsService problems, 
             DomainRuleException e => (StatusCodes.Status400BadRequest, e.Message, e.Field),
             NotFoundException => (StatusCodes.Status404NotFound, "Not found.", ""),
             DbUpdateConcurrencyException => (StatusCodes.Status409Conflict, "Someone else changed this record at the same time. Reload it and try again.", ""),
-            BadHttpRequestException e => (e.StatusCode, "The request could not be read.", ""),
+            BadHttpRequestException { InnerException: JsonException j } e =>
+                (e.StatusCode, $"The request body could not be read at {JsonField(j)}: check the value's type and spelling.", JsonField(j)),
+            BadHttpRequestException e => (e.StatusCode, "The request could not be read: " + e.Message, ""),
             _ => (StatusCodes.Status500InternalServerError, "Something went wrong on our side. Nothing was saved.", ""),
         };
         if (status == StatusCodes.Status500InternalServerError)
@@ -45,6 +48,10 @@ internal sealed class AllianceExceptionHandler(IProblemDetailsService problems, 
         return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = http, ProblemDetails = details, Exception = exception })
             .ConfigureAwait(false);
     }
+
+    // "$.members[0].role" becomes "members[0].role", the name the API uses for the field.
+    private static string JsonField(JsonException e) =>
+        string.IsNullOrEmpty(e.Path) || e.Path == "$" ? "body" : e.Path.TrimStart('$', '.');
 
     private static bool WantsJson(HttpContext http) =>
         Hosting.AllianceApp.IsMachineFacing(http.Request.Path)

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Alliance.Application;
 using Alliance.Data;
 using Alliance.Domain;
@@ -35,13 +36,13 @@ public static class AllianceApp
             && string.IsNullOrEmpty(builder.Configuration["http_ports"]))
             builder.WebHost.UseUrls("http://localhost:5080");
 
-        var dataFolder = DataFolder.Resolve(builder.Configuration);
-        var database = DatabaseSettings.From(builder.Configuration, dataFolder);
-        builder.Services.AddSingleton(new HostFolders(dataFolder));
-        builder.Services.AddSingleton(database);
+        // Read from the final configuration when first needed (start-up resolves them at once, so a wrong
+        // provider still stops the start with its message).
+        builder.Services.AddSingleton(sp => new HostFolders(DataFolder.Resolve(sp.GetRequiredService<IConfiguration>())));
+        builder.Services.AddSingleton(sp => DatabaseSettings.From(sp.GetRequiredService<IConfiguration>(), sp.GetRequiredService<HostFolders>().Data));
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddHttpContextAccessor();
-        builder.Services.AddDbContext<AllianceDbContext>(database.Apply);
+        builder.Services.AddDbContext<AllianceDbContext>((sp, options) => sp.GetRequiredService<DatabaseSettings>().Apply(options));
 
         builder.Services.AddIdentityCore<StaffUser>(o =>
             {
@@ -103,7 +104,16 @@ public static class AllianceApp
             o.Conventions.AuthorizeFolder("/Supervision", Policies.Supervisor);
             o.Conventions.AuthorizeFolder("/Cases", Policies.Clinician);
             o.Conventions.AuthorizeFolder("/Sessions", Policies.Clinician);
+        }).AddMvcOptions(o =>
+        {
+            // The domain's rules give the messages, in the clinician's words; no generic "field is required".
+            o.SuppressImplicitRequiredAttributeForNonNullableReferenceTypes = true;
+            o.ModelBindingMessageProvider.SetValueMustBeANumberAccessor(_ => "Enter a number.");
+            o.ModelBindingMessageProvider.SetAttemptedValueIsInvalidAccessor((_, _) => "This value is not valid here.");
         });
+        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
+        // Unreadable requests reach the one exception handler, which names the field, in every environment.
+        builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<AllianceExceptionHandler>();
         builder.Services.AddOpenApi();

@@ -48,7 +48,7 @@ public sealed class GetCaseload(AllianceDbContext db, TimeProvider clock)
                 c.Name,
                 c.PrimaryTherapistId,
                 c.CoTherapistId,
-                Members = c.Members.OrderBy(m => m.CreatedAt).Select(m => m.DisplayName).ToList(),
+                Members = c.Members.OrderBy(m => m.Position).Select(m => m.DisplayName).ToList(),
                 Phase = c.Episodes.OrderByDescending(e => e.Number).Select(e => e.Phase).First(),
                 Last = db.Sessions.Where(s => s.CaseId == c.Id && s.Status == SessionStatus.Held).Max(s => s.ActualStart),
                 Next = db.Sessions.Where(s => s.CaseId == c.Id && s.Status == SessionStatus.Scheduled && s.ScheduledStart >= now)

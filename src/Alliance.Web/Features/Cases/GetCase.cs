@@ -52,7 +52,7 @@ public sealed class GetCase(AllianceDbContext db, TimeProvider clock)
         return new CaseDetails(
             c.Id, c.Name, c.PrimaryTherapistId, Name(c.PrimaryTherapistId),
             c.CoTherapistId, c.CoTherapistId is { } co ? Name(co) : null,
-            c.Members.OrderBy(m => m.CreatedAt).Select(m => new MemberView(m.Id, m.DisplayName, m.Role, m.BirthYear, m.AgeIn(year), m.IsChildIn(year))).ToList(),
+            c.Members.OrderBy(m => m.Position).Select(m => new MemberView(m.Id, m.DisplayName, m.Role, m.BirthYear, m.AgeIn(year), m.IsChildIn(year))).ToList(),
             View(c.CurrentEpisode),
             c.Episodes.Where(e => e.Number != c.CurrentEpisode.Number).OrderByDescending(e => e.Number).Select(View).ToList(),
             c.Assignments.OrderBy(a => a.At).Select(a => new AssignmentView(Name(a.FromTherapistId), Name(a.ToTherapistId), a.At, Name(a.ByStaffId), a.Reason)).ToList(),

@@ -1,0 +1,39 @@
+using System.CommandLine;
+using Alliance.Cli.Commands;
+
+namespace Alliance.Cli;
+
+/// <summary>The <c>alliance</c> command: the operator's tool for the database the web app uses.</summary>
+public static class CliApp
+{
+    /// <summary>
+    /// The data folder (<c>--data DIR</c>, else <c>ALLIANCE_DATA</c>, else <c>./data</c>), shared by every command
+    /// that opens the database. <c>Database__Provider</c> and <c>Database__ConnectionString</c> choose PostgreSQL, as for the web app.
+    /// </summary>
+    internal static readonly Option<string?> DataOption = new("--data")
+    {
+        Description = "The data folder of the embedded database (default: ALLIANCE_DATA, else ./data).",
+        Recursive = true,
+    };
+
+    /// <summary>Parses and runs a command line; returns the exit code (0 done, 1 failed, 2 usage error).</summary>
+    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error)
+    {
+        var root = new RootCommand("Alliance: feedback-informed care for families. Operator commands for the Alliance database.")
+        {
+            DataOption,
+            AgencyCommand.Create(output),
+        };
+        foreach (var extra in ExtraCommands.All())
+            root.Subcommands.Add(extra);
+        var parsed = root.Parse(args);
+        var config = new InvocationConfiguration { Output = output, Error = error };
+        if (parsed.Errors.Count > 0)
+        {
+            foreach (var e in parsed.Errors) await error.WriteLineAsync(e.Message).ConfigureAwait(false);
+            await error.WriteLineAsync("Run 'alliance --help' for usage.").ConfigureAwait(false);
+            return 2;
+        }
+        return await parsed.InvokeAsync(config).ConfigureAwait(false);
+    }
+}
