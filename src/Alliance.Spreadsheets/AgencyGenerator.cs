@@ -128,7 +128,7 @@ public sealed class AgencyGenerator
         var baseMinute = (8 * 60) + (30 * rng.Next(21));
 
         // Each member's course.
-        var split = family.Members.Count > 1 && rng.NextDouble() < 0.2 ? rng.Next(family.Members.Count) : -1;
+        var split = family.Members.Count > 1 && rng.NextDouble() < 0.12 ? rng.Next(family.Members.Count) : -1;
         var courses = new Course[family.Members.Count];
         for (var m = 0; m < courses.Length; m++)
         {
@@ -263,7 +263,7 @@ public sealed class AgencyGenerator
             course._wellbeingCeiling = Math.Min(38, course._wellbeing + 10 + rng.Next(7));
 
             var alliance = rng.NextDouble();
-            course._alliance = alliance < 0.55 ? rng.Range(37, 41) : alliance < 0.8 ? rng.Range(32, 37) : rng.Range(26, 32);
+            course._alliance = alliance < 0.65 ? rng.Range(37, 41) : alliance < 0.87 ? rng.Range(33, 38) : rng.Range(27, 33);
             if (splitLow)
             {
                 course._alliance -= rng.Range(7, 13);

@@ -24,6 +24,30 @@ public sealed class FhirStructureTests
         Assert.True(unexpected.Count == 0, string.Join(Environment.NewLine, unexpected));
     }
 
+    [Fact]
+    public void TheValidatorReallyRunsOverTheBuiltIns()
+    {
+        // Firely does not know Alliance's extensions and says so: proof that the validator walked the resource.
+        var issues = FhirStructureValidator.Shared.Validate(InstrumentCatalog.BuiltIns[0].ToQuestionnaire());
+
+        Assert.Contains(issues, IsUnresolvedAllianceExtension);
+    }
+
+    [Fact]
+    public void TheValidatorReportsStructuralErrors()
+    {
+        var questionnaire = new Questionnaire
+        {
+            Status = PublicationStatus.Active,
+            Item = [new Questionnaire.ItemComponent { Text = "No linkId, no type" }],
+        };
+
+        var errors = FhirStructureValidator.Shared.Errors(questionnaire);
+
+        Assert.Contains(errors, e => e.Location == "Questionnaire.item[0]" && e.Message.Contains("linkId", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.Location == "Questionnaire.item[0]" && e.Message.Contains("type", StringComparison.Ordinal));
+    }
+
     internal static bool IsUnresolvedAllianceExtension(StructureIssue issue) =>
         issue.Severity == StructureSeverity.Warning && issue.Message.Contains(ExtensionUrls.Base, StringComparison.Ordinal)
         && issue.Message.StartsWith("Unable to resolve reference to extension", StringComparison.Ordinal);

@@ -66,6 +66,25 @@ public static class PostgresServer
         return new NpgsqlConnectionStringBuilder(server.AdminConnectionString) { Database = name }.ConnectionString;
     }
 
+    /// <summary>Drops a database made by <see cref="CreateDatabaseAsync"/>, closing any connection still open to it.</summary>
+    public static async Task DropDatabaseAsync(string connectionString)
+    {
+        var name = new NpgsqlConnectionStringBuilder(connectionString).Database;
+        var server = await Instance.Value.ConfigureAwait(false);
+        if (server.AdminConnectionString is null || name is null) return;
+        lock (Gate)
+        {
+            if (!CreatedDatabases.Remove(name)) return;
+        }
+        await using var connection = new NpgsqlConnection(server.AdminConnectionString);
+        await connection.OpenAsync().ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+#pragma warning disable CA2100
+        command.CommandText = $"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)";
+#pragma warning restore CA2100
+        await command.ExecuteNonQueryAsync().ConfigureAwait(false);
+    }
+
     private sealed record Server(string? AdminConnectionString, string? Problem, Action? Stop)
     {
         public static Server Unavailable(string problem) => new(null, problem, null);
@@ -217,6 +236,8 @@ public static class PostgresServer
                 Pooling = false,
             }.ConnectionString;
 
+            await StartWatchdogAsync(bin, data, folder, asRoot).ConfigureAwait(false);
+
             void Stop()
             {
                 NpgsqlConnection.ClearAllPools();
@@ -232,6 +253,21 @@ public static class PostgresServer
             Cleanup();
             return Server.Unavailable($"the throwaway cluster could not be started ({e.GetType().Name}: {e.Message}).");
         }
+    }
+
+    /// <summary>
+    /// A test host may be killed moments after its exit handlers start (the test runner does not wait long), which
+    /// would leave the cluster running. A small detached shell waits for this process to end, however it ends, then
+    /// stops the cluster and deletes its folder.
+    /// </summary>
+    private static async Task StartWatchdogAsync(string bin, string data, string folder, bool asRoot)
+    {
+        const string script =
+            "( while kill -0 \"$1\" 2>/dev/null; do sleep 1; done; " +
+            "if [ \"$5\" = root ]; then runuser -u postgres -- \"$2\" -D \"$3\" stop -m immediate; else \"$2\" -D \"$3\" stop -m immediate; fi; " +
+            "rm -rf \"$4\" ) </dev/null >/dev/null 2>&1 &";
+        await RunAsync("sh", ["-c", script, "alliance-pg-watchdog", Environment.ProcessId.ToString(CultureInfo.InvariantCulture),
+            Path.Combine(bin, "pg_ctl"), data, folder, asRoot ? "root" : "user"], folder, asPostgres: false).ConfigureAwait(false);
     }
 
     private static bool IsRootByUid()

@@ -72,8 +72,16 @@ public sealed class TestDatabase : IAsyncDisposable
         var database = new TestDatabase(provider, folder, DatabaseSettings.From(configuration, folder));
         if (migrate)
         {
-            await using var db = database.OpenAsOperator();
-            await DatabaseSettings.MigrateAsync(db).ConfigureAwait(false);
+            try
+            {
+                await using var db = database.OpenAsOperator();
+                await DatabaseSettings.MigrateAsync(db).ConfigureAwait(false);
+            }
+            catch
+            {
+                await database.DisposeAsync().ConfigureAwait(false);
+                throw;
+            }
         }
         return database;
     }
@@ -87,14 +95,14 @@ public sealed class TestDatabase : IAsyncDisposable
     /// <summary>A new context working for one agency.</summary>
     public AllianceDbContext OpenFor(Guid agencyId) => Open(FixedTenant.For(agencyId));
 
-    /// <summary>Deletes the SQLite file (and its folder) or lets go of the PostgreSQL database's connections.</summary>
-    public ValueTask DisposeAsync()
+    /// <summary>Deletes the SQLite file (and its folder) or drops the PostgreSQL database.</summary>
+    public async ValueTask DisposeAsync()
     {
         if (Provider == Postgres)
         {
-            // Pooled idle connections to a database no test will use again would only hold server slots.
-            using var connection = new NpgsqlConnection(Settings.ConnectionString);
-            NpgsqlConnection.ClearPool(connection);
+            using (var connection = new NpgsqlConnection(Settings.ConnectionString))
+                NpgsqlConnection.ClearPool(connection);
+            await PostgresServer.DropDatabaseAsync(Settings.ConnectionString).ConfigureAwait(false);
         }
         else
         {
@@ -109,6 +117,5 @@ public sealed class TestDatabase : IAsyncDisposable
         {
             // A file still held open is removed with the temp folder later; the test result does not depend on it.
         }
-        return ValueTask.CompletedTask;
     }
 }

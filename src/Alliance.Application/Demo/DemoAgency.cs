@@ -93,49 +93,57 @@ public sealed class DemoAgency(AllianceDbContext db, StaffAccounts staff, TimePr
 
     private static Case BuildCase(Agency agency, Family family, Guid therapistId, Guid? coTherapistId, DateTime now, Random random)
     {
-        var weeks = family.HeldSessions + 2 + (family.Phase == EpisodePhase.Closed ? 5 : 0);
-        var opened = now.AddDays(-7 * weeks - random.Next(3, 10));
+        // Each family has a weekly slot on a working day; held sessions lie in the weeks before the next one.
+        var today = agency.ToLocal(now).Date;
+        var slotHour = 9 + random.Next(0, 8);
+        var daysAhead = 1 + random.Next(0, 7);
+        var nextDay = today.AddDays(daysAhead);
+        while (nextDay.DayOfWeek is DayOfWeek.Saturday or DayOfWeek.Sunday) nextDay = nextDay.AddDays(1);
+        var next = agency.ToUtc(nextDay.AddHours(slotHour));
+        var closedWeeksAgo = family.Phase == EpisodePhase.Closed ? 4 : 0;
+        var held = Enumerable.Range(0, family.HeldSessions)
+            .Select(k => next.AddDays(-7 * (family.HeldSessions - k + closedWeeksAgo)))
+            .ToList();
+        var opened = (held.Count > 0 ? held[0] : now).AddDays(-10 - random.Next(0, 5));
+
         var c = Case.Open(agency.Id, family.Name, therapistId, coTherapistId, therapistId, opened);
-        var year = agency.ToLocal(now).Year;
+        var year = today.Year;
         foreach (var (name, role, age) in family.Members)
             c.AddMember(name, role, year - age, opened);
 
         var episode = c.CurrentEpisode;
-        // A regular weekly slot in the agency's working hours.
-        var slotHour = 9 + random.Next(0, 8);
-        var firstSession = agency.ToUtc(agency.ToLocal(opened).Date.AddDays(7).AddHours(slotHour));
         if (family.Phase >= EpisodePhase.FirstVisit)
             episode.MoveTo(EpisodePhase.FirstVisit, therapistId, "First visit booked with the family", opened.AddDays(2));
 
-        for (var n = 0; n < family.HeldSessions; n++)
+        for (var n = 0; n < held.Count; n++)
         {
-            var start = firstSession.AddDays(7 * n);
-            if (start > now.AddHours(-2)) break;
+            var start = held[n];
             var session = episode.ScheduleSession(start, 60, therapistId, start.AddDays(-7));
-            var attendees = c.Members.Where((_, k) => n == 0 || random.Next(0, 6) > 0 || k == 0).Select(m => m.Id).ToList();
+            // Children miss the odd session; the first visit has everyone.
+            var attendees = c.Members.Where((m, k) => n == 0 || k == 0 || random.Next(0, 6) > 0).Select(m => m.Id).ToList();
             var length = 50 + random.Next(0, 4) * 5 + (random.Next(0, 8) == 0 ? 20 : 0);
-            session.RecordHeld(start.AddMinutes(random.Next(0, 6)), start.AddMinutes(length), attendees,
+            var lateBy = random.Next(0, 6);
+            session.RecordHeld(start.AddMinutes(lateBy), start.AddMinutes(lateBy + length), attendees,
                 random.Next(0, 5) == 0 ? Modality.Video : Modality.InPerson, Notes[random.Next(Notes.Length)], start.AddMinutes(length + 30));
             if (n == 0 && family.Phase >= EpisodePhase.Active)
                 episode.MoveTo(EpisodePhase.Active, therapistId, "Orientation complete; the family agreed to begin", start.AddHours(2));
-            if (n == 4 && family.HeldSessions > 6)
+            if (n == 4 && held.Count > 6)
             {
-                // One missed week in longer episodes, as in real caseloads.
-                var missed = episode.ScheduleSession(start.AddDays(3), 60, therapistId, start);
-                missed.Cancel("Family unwell");
+                // One cancelled extra session in longer episodes, as in real caseloads.
+                var extra = episode.ScheduleSession(start.AddDays(3), 60, therapistId, start);
+                extra.Cancel("Family unwell");
             }
         }
 
         if (family.Phase >= EpisodePhase.TerminationPlanned)
-            episode.MoveTo(EpisodePhase.TerminationPlanned, therapistId, "Goals largely met; ending planned with the family", now.AddDays(-3));
+            episode.MoveTo(EpisodePhase.TerminationPlanned, therapistId, "Goals largely met; ending planned with the family", held[^1].AddHours(2));
         if (family.Phase == EpisodePhase.Closed)
         {
-            episode.MoveTo(EpisodePhase.Closed, therapistId, "Planned ending reached", now.AddDays(-20));
+            episode.MoveTo(EpisodePhase.Closed, therapistId, "Planned ending reached", held[^1].AddDays(1));
             return c;
         }
 
-        // Next session: the family's slot in the coming week.
-        var next = agency.ToUtc(agency.ToLocal(now).Date.AddDays(1 + random.Next(0, 6)).AddHours(slotHour));
+        // A referral may not have its first visit booked yet.
         if (family.Phase != EpisodePhase.Referral || random.Next(0, 2) == 0)
             episode.ScheduleSession(next, family.HeldSessions == 0 ? 90 : 60, therapistId, now.AddDays(-1));
         return c;

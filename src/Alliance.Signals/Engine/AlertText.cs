@@ -88,15 +88,15 @@ internal static class AlertText
             {
                 var (before, rupture, now) = (evidence[0], evidence[1], evidence[^1]);
                 return (
-                    F($"{member}'s alliance rating came back to {now.Score} at session {now.SessionNumber}, within {T(record.Threshold)} of the {before.Score} it was at session {before.SessionNumber} before the drop to {rupture.Score} at session {rupture.SessionNumber}: the rupture looks repaired."),
+                    F($"{member}'s alliance rating fell from {before.Score} at session {before.SessionNumber} to {rupture.Score} at session {rupture.SessionNumber} and came back to {now.Score} at session {now.SessionNumber}, within {T(record.Threshold)} of where it was{Between(evidence[2..^1])}: the rupture looks repaired."),
                     "Acknowledge the repair with the member and keep doing what helped; a rupture that is worked through often strengthens the alliance.");
             }
 
             case AlertKind.UnrepairedRupture:
             {
-                var (before, rupture, now) = (evidence[0], evidence[1], evidence[^1]);
+                var (before, rupture) = (evidence[0], evidence[1]);
                 return (
-                    F($"{member}'s alliance rating has not come back within {T(record.Threshold)} of the {before.Score} it was at session {before.SessionNumber} in the {record.Detail} ratings since it fell to {rupture.Score} at session {rupture.SessionNumber}; the latest is {now.Score} at session {now.SessionNumber}."),
+                    F($"{member}'s alliance rating fell from {before.Score} at session {before.SessionNumber} to {rupture.Score} at session {rupture.SessionNumber} and has not come back within {T(record.Threshold)} of {before.Score} in the {record.Detail} ratings since ({Ratings(evidence[2..])})."),
                     "Raise the rupture openly with the member: invite them to say what did not fit, acknowledge your part, renegotiate the tasks and goals, and consider discussing it with your supervisor.");
             }
 
@@ -220,6 +220,12 @@ internal static class AlertText
             F($"{member} started in the clinical range on {instrument} ({first.Score} at session {first.SessionNumber}) and by their rating number {record.Detail} ({now.Score} at session {now.SessionNumber}) {progress}, less than {fraction} the reliable-change value of {T(record.Threshold)}."),
             next);
     }
+
+    private static string Between(Evidence[] ratings) =>
+        ratings.Length == 0 ? string.Empty : F($" (in between: {Ratings(ratings)})");
+
+    private static string Ratings(Evidence[] ratings) =>
+        Join(ratings.Select(e => F($"{e.Score} at session {e.SessionNumber}")));
 
     private static string F(FormattableString text) => text.ToString(Invariant);
 

@@ -42,12 +42,13 @@ public sealed class GetCase(AllianceDbContext db, TimeProvider clock)
         var names = await db.StaffNamesAsync(actor.AgencyId, ct).ConfigureAwait(false);
         string Name(Guid id) => names.GetValueOrDefault(id, "former staff member");
         var year = agency.ToLocal(clock.GetUtcNow().UtcDateTime).Year;
+        var position = c.Members.ToDictionary(m => m.Id, m => m.Position);
 
         EpisodeView View(Episode e) => new(e.Id, e.Number, e.Phase, Episode.Describe(e.Phase), e.OpenedAt, e.ClosedAt,
             e.PhaseChanges.OrderBy(p => p.At).Select(p => new PhaseChangeView(p.From, p.To, p.At, Name(p.ByStaffId), p.Reason)).ToList(),
             e.Sessions.OrderBy(s => s.Number).Select(s => new SessionView(s.Id, s.Number, s.Status, s.ScheduledStart, s.ScheduledMinutes,
                 s.ActualStart, s.ActualEnd, s.ActualMinutes, s.Modality, Name(s.TherapistId),
-                s.Attendees.Select(a => a.MemberId).ToList(), s.Notes, s.StatusReason)).ToList());
+                s.Attendees.Select(a => a.MemberId).OrderBy(id => position.GetValueOrDefault(id)).ToList(), s.Notes, s.StatusReason)).ToList());
 
         return new CaseDetails(
             c.Id, c.Name, c.PrimaryTherapistId, Name(c.PrimaryTherapistId),

@@ -1,0 +1,112 @@
+using Alliance.Domain;
+using Alliance.Testing;
+using Microsoft.EntityFrameworkCore;
+using static Alliance.Data.Tests.Seed;
+
+namespace Alliance.Data.Tests;
+
+/// <summary>Every query over client data is scoped to the context's agency; the operator sees every agency.</summary>
+[Trait("Capability", "Foundation")]
+public sealed class AgencyIsolationTests
+{
+    private sealed record TwoAgencies(TestDatabase Database, Guid First, Guid FirstCase, Guid Second, Guid SecondCase) : IAsyncDisposable
+    {
+        public ValueTask DisposeAsync() => Database.DisposeAsync();
+    }
+
+    private static async Task<TwoAgencies> TwoAgenciesAsync(string provider)
+    {
+        var database = await TestDatabase.CreateAsync(provider);
+        await using var db = database.OpenAsOperator();
+        var a = Agency(db, "Agency A");
+        var b = Agency(db, "Agency B");
+        var therapistA = Staff(db, a, "Therapist A");
+        var therapistA2 = Staff(db, a, "Second Therapist A");
+        var supervisorA = Staff(db, a, "Supervisor A");
+        var therapistB = Staff(db, b, "Therapist B");
+        var therapistB2 = Staff(db, b, "Second Therapist B");
+        var supervisorB = Staff(db, b, "Supervisor B");
+        await db.SaveChangesAsync();
+
+        var caseA = Family(db, a, "Family A", therapistA);
+        caseA.Transfer(therapistA2.Id, supervisorA.Id, "Leave", Now);
+        var caseB = Family(db, b, "Family B", therapistB);
+        caseB.Transfer(therapistB2.Id, supervisorB.Id, "Leave", Now);
+        db.SupervisionLines.Add(new SupervisionLine(a.Id, supervisorA.Id, therapistA.Id, Now));
+        db.SupervisionLines.Add(new SupervisionLine(b.Id, supervisorB.Id, therapistB.Id, Now));
+        await db.SaveChangesAsync();
+        return new TwoAgencies(database, a.Id, caseA.Id, b.Id, caseB.Id);
+    }
+
+    /// <summary>The agencies owning each kind of client row the context can see.</summary>
+    private static async Task<Dictionary<string, Guid[]>> VisibleAgenciesAsync(AllianceDbContext db) => new()
+    {
+        ["cases"] = await db.Cases.Select(x => x.AgencyId).Distinct().ToArrayAsync(),
+        ["members"] = await db.Members.Select(x => x.AgencyId).Distinct().ToArrayAsync(),
+        ["episodes"] = await db.Episodes.Select(x => x.AgencyId).Distinct().ToArrayAsync(),
+        ["phase changes"] = await db.PhaseChanges.Select(x => x.AgencyId).Distinct().ToArrayAsync(),
+        ["sessions"] = await db.Sessions.Select(x => x.AgencyId).Distinct().ToArrayAsync(),
+        ["attendees"] = await db.SessionAttendees.Select(x => x.AgencyId).Distinct().ToArrayAsync(),
+        ["assignments"] = await db.CaseAssignments.Select(x => x.AgencyId).Distinct().ToArrayAsync(),
+        ["supervision"] = await db.SupervisionLines.Select(x => x.AgencyId).Distinct().ToArrayAsync(),
+    };
+
+    [SkippableTheory]
+    [MemberData(nameof(TestDatabase.ProviderData), MemberType = typeof(TestDatabase))]
+    public async Task AnAgencySeesOnlyItsOwnClientData(string provider)
+    {
+        await using var x = await TwoAgenciesAsync(provider);
+
+        // Contexts for different agencies alternate, so a filter that kept the first context's agency would show.
+        foreach (var (mine, theirs, theirCase) in new[] { (x.First, x.Second, x.SecondCase), (x.Second, x.First, x.FirstCase), (x.First, x.Second, x.SecondCase) })
+        {
+            await using var db = x.Database.OpenFor(mine);
+            var seen = await VisibleAgenciesAsync(db);
+
+            Assert.All(seen, kind => Assert.Equal([mine], kind.Value));
+            Assert.Null(await db.Cases.FirstOrDefaultAsync(c => c.Id == theirCase));
+            Assert.Null(await db.Cases.FindAsync(theirCase));
+            Assert.Empty(await db.Members.Where(m => m.CaseId == theirCase).ToListAsync());
+            Assert.Empty(await db.Sessions.Where(s => s.AgencyId == theirs).ToListAsync());
+        }
+    }
+
+    [SkippableTheory]
+    [MemberData(nameof(TestDatabase.ProviderData), MemberType = typeof(TestDatabase))]
+    public async Task IncludedCollectionsAreScopedToo(string provider)
+    {
+        await using var x = await TwoAgenciesAsync(provider);
+        await using var db = x.Database.OpenFor(x.First);
+
+        var episodes = await db.Episodes.Include(e => e.Sessions).ThenInclude(s => s.Attendees).Include(e => e.PhaseChanges).ToListAsync();
+
+        Assert.All(episodes, e => Assert.Equal(x.First, e.AgencyId));
+        Assert.All(episodes.SelectMany(e => e.Sessions), s => Assert.Equal(x.First, s.AgencyId));
+        Assert.All(episodes.SelectMany(e => e.PhaseChanges), p => Assert.Equal(x.First, p.AgencyId));
+        Assert.NotEmpty(episodes.SelectMany(e => e.Sessions).SelectMany(s => s.Attendees));
+    }
+
+    [SkippableTheory]
+    [MemberData(nameof(TestDatabase.ProviderData), MemberType = typeof(TestDatabase))]
+    public async Task AContextWithNoTenantSeesNoClientData(string provider)
+    {
+        await using var x = await TwoAgenciesAsync(provider);
+        await using var db = x.Database.Open(new FixedTenant(null, false));
+
+        var seen = await VisibleAgenciesAsync(db);
+
+        Assert.All(seen, kind => Assert.Empty(kind.Value));
+    }
+
+    [SkippableTheory]
+    [MemberData(nameof(TestDatabase.ProviderData), MemberType = typeof(TestDatabase))]
+    public async Task TheOperatorSeesEveryAgency(string provider)
+    {
+        await using var x = await TwoAgenciesAsync(provider);
+        await using var db = x.Database.OpenAsOperator();
+
+        var seen = await VisibleAgenciesAsync(db);
+
+        Assert.All(seen, kind => Assert.Equal(new[] { x.First, x.Second }.Order(), kind.Value.Order()));
+    }
+}
