@@ -51,9 +51,38 @@ public sealed class FhirStructureValidator
                 throw new FileNotFoundException(
                     "The FHIR R4 definitions (specification.zip, from the package Hl7.Fhir.Specification.Data.R4) are not beside the application.", path);
             }
-            var source = new CachedResolver(ZipSource.CreateValidationSource(path));
+            var zip = ZipSource.CreateValidationSource(path);
+            using (MachineWideLock())
+            {
+                // Listing the resources makes Firely extract specification.zip into its cache in the temp folder now,
+                // under the lock, rather than during a validation.
+                _ = zip.ListResourceUris().FirstOrDefault();
+            }
+            var source = new CachedResolver(zip);
             return new Validator(source, new LocalTerminologyService(source));
         });
+    }
+
+    /// <summary>
+    /// Firely extracts specification.zip into one cache folder in the temp directory shared by every process of the
+    /// machine; two processes extracting at once (test projects run in parallel, or several web nodes on one host)
+    /// corrupt it, and validation then fails to load the core definitions. A lock file serialises the extraction.
+    /// </summary>
+    private static FileStream MachineWideLock()
+    {
+        var lockPath = Path.Combine(Path.GetTempPath(), "alliance-fhir-specification.lock");
+        var deadline = DateTime.UtcNow.AddMinutes(5);
+        while (true)
+        {
+            try
+            {
+                return new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            }
+            catch (IOException) when (DateTime.UtcNow < deadline)
+            {
+                Thread.Sleep(100);
+            }
+        }
     }
 
     /// <summary>One validator for the whole process: loading the definitions takes seconds, validating then milliseconds.</summary>
@@ -70,6 +99,12 @@ public sealed class FhirStructureValidator
         {
             // The validator caches compiled schemas; one call at a time keeps that cache simple and safe.
             outcome = validator.Value.Validate(resource);
+        }
+        // A definition that cannot be loaded means a broken installation, not an invalid resource: say so loudly
+        // rather than let a resource pass unchecked.
+        if (outcome.Issue.FirstOrDefault(i => i.Details?.Text?.Contains("Encountered an error while loading schema", StringComparison.Ordinal) == true) is { } broken)
+        {
+            throw new InvalidOperationException($"Firely's validator could not load the FHIR core definitions: {broken.Details?.Text}");
         }
         return outcome.Issue
             .Select(issue => new StructureIssue(

@@ -14,7 +14,18 @@ internal static class AgencyCommand
         var email = new Option<string>("--admin-email") { Description = "Email of the first admin, who signs in with it.", Required = true };
         var adminName = new Option<string?>("--admin-name") { Description = "The first admin's name (default: the part of the email before @)." };
         var zone = new Option<string>("--time-zone") { Description = "IANA time zone, such as Europe/London.", DefaultValueFactory = _ => "Europe/London" };
-        var baseUrl = new Option<Uri>("--base-url") { Description = "Where staff reach the web app, for the link.", DefaultValueFactory = _ => new Uri("http://localhost:5080/") };
+        var baseUrl = new Option<Uri>("--base-url")
+        {
+            Description = "Where staff reach the web app, for the link.",
+            DefaultValueFactory = _ => new Uri("http://localhost:5080/"),
+            CustomParser = result =>
+            {
+                var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
+                if (Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https") return uri;
+                result.AddError($"--base-url must be an absolute http or https address, such as https://alliance.example.org/ (got '{text}').");
+                return null;
+            },
+        };
 
         var create = new Command("create", "Creates an agency and prints a one-time link for its first admin to set a password.")
         {
