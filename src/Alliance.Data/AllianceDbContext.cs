@@ -1,5 +1,7 @@
 using System.Linq.Expressions;
+using Alliance.Data.Auditing;
 using Alliance.Domain;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
@@ -8,10 +10,25 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 namespace Alliance.Data;
 
-/// <summary>The one database of Alliance: staff accounts, agencies and every agency's client records.</summary>
-public sealed class AllianceDbContext(DbContextOptions<AllianceDbContext> options, ITenantContext tenant)
+/// <summary>
+/// The one database of Alliance: staff accounts, agencies and every agency's client records.
+/// Every write of client data is audited in the same transaction; sensitive free text is stored encrypted
+/// when the context has a protector (the web app and the command line always give it one).
+/// </summary>
+public sealed class AllianceDbContext(DbContextOptions<AllianceDbContext> options, ITenantContext tenant, ISensitiveTextProtector? protector = null)
     : IdentityDbContext<StaffUser, IdentityRole<Guid>, Guid>(options), IDataProtectionKeyContext
 {
+    /// <summary>The PostgreSQL provider's name.</summary>
+    public const string PostgresProvider = "Npgsql.EntityFrameworkCore.PostgreSQL";
+
+    private readonly List<PendingAudit> _queued = [];
+
+    /// <summary>Identifies the protector the model's converters use (part of the model cache key).</summary>
+    internal object ProtectorKey => (object?)protector ?? typeof(void);
+
+    /// <summary>Who is acting, as the audit trail records it.</summary>
+    public AuditActor Actor => tenant.Actor;
+
     /// <summary>The agency every client-data query is scoped to.</summary>
     public Guid? CurrentAgencyId => tenant.AgencyId;
 
@@ -29,6 +46,76 @@ public sealed class AllianceDbContext(DbContextOptions<AllianceDbContext> option
     public DbSet<SupervisionLine> SupervisionLines => Set<SupervisionLine>();
     public DbSet<PasswordSetupToken> PasswordSetupTokens => Set<PasswordSetupToken>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+    public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+    public DbSet<AuditChainHead> AuditChainHeads => Set<AuditChainHead>();
+
+    /// <summary>Adds an entry to be appended to the audit trail with the next save, in its transaction.</summary>
+    public void Audit(PendingAudit entry) => _queued.Add(entry);
+
+    protected override void OnConfiguring(DbContextOptionsBuilder optionsBuilder)
+    {
+        ArgumentNullException.ThrowIfNull(optionsBuilder);
+        optionsBuilder.ReplaceService<IModelCacheKeyFactory, ProtectorAwareModelCacheKeyFactory>();
+    }
+
+    public override int SaveChanges(bool acceptAllChangesOnSuccess) =>
+        SaveChangesAsync(acceptAllChangesOnSuccess).GetAwaiter().GetResult();
+
+    /// <summary>
+    /// Saves, and appends an audit entry for every client record created, changed or deleted (and any queued
+    /// entries) in the same transaction, so a write and its audit entry stand or fall together.
+    /// </summary>
+    public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        ChangeTracker.DetectChanges();
+        var pending = CollectWrites();
+        pending.AddRange(_queued);
+        if (pending.Count == 0)
+            return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken).ConfigureAwait(false);
+
+        // The key ring is read (or its first key written) through another connection: do it before this
+        // transaction takes SQLite's write lock, never inside it.
+        protector?.Protect(string.Empty);
+        var ownTransaction = Database.CurrentTransaction is null;
+        var transaction = ownTransaction ? await Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false) : null;
+        try
+        {
+            await AuditLedger.AppendAsync(this, pending, cancellationToken).ConfigureAwait(false);
+            var count = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken).ConfigureAwait(false);
+            if (transaction is not null) await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            _queued.Clear();
+            return count;
+        }
+        finally
+        {
+            if (transaction is not null) await transaction.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private List<PendingAudit> CollectWrites()
+    {
+        var now = DateTime.UtcNow;
+        var seen = new HashSet<(string, Guid)>();
+        var pending = new List<PendingAudit>();
+        foreach (var entry in ChangeTracker.Entries<IAuditedRecord>())
+        {
+            var action = entry.State switch
+            {
+                EntityState.Added => AuditActions.Create,
+                EntityState.Modified => AuditActions.Update,
+                EntityState.Deleted => AuditActions.Delete,
+                _ => null,
+            };
+            // Attendance and phase history are part of the session and episode: an added attendee marks its session changed.
+            if (action is null && entry.Navigations.Any(n => n is Microsoft.EntityFrameworkCore.ChangeTracking.CollectionEntry c && c.IsModified))
+                action = AuditActions.Update;
+            if (action is null) continue;
+            var r = entry.Entity;
+            if (seen.Add((r.AuditType, r.AuditId)))
+                pending.Add(new PendingAudit(r.AgencyId, Actor, action, r.AuditType, r.AuditId.ToString(), r.AuditCaseId, now));
+        }
+        return pending;
+    }
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -57,6 +144,11 @@ public sealed class AllianceDbContext(DbContextOptions<AllianceDbContext> option
         ScopeToAgency<SessionAttendee>(builder);
         ScopeToAgency<CaseAssignment>(builder);
         ScopeToAgency<SupervisionLine>(builder);
+
+        var converter = protector is null ? null : SensitiveText.Converter(protector);
+        foreach (var property in builder.Model.GetEntityTypes().SelectMany(t => t.GetProperties()))
+            if (property.FindAnnotation(SensitiveText.Annotation) is not null)
+                property.SetValueConverter(converter);
     }
 
     // The filter reads the context's own properties, so EF Core evaluates them per query, per context instance.

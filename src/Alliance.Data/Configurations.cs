@@ -1,3 +1,4 @@
+using Alliance.Data.Auditing;
 using Alliance.Domain;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
@@ -95,6 +96,7 @@ internal sealed class SessionConfiguration : IEntityTypeConfiguration<Session>
         b.Property(s => s.Status).HasConversion<string>().HasMaxLength(16);
         b.Property(s => s.Modality).HasConversion<string>().HasMaxLength(16);
         b.Property(s => s.StatusReason).HasMaxLength(500);
+        b.Property(s => s.Notes).IsSensitive();
         b.HasIndex(s => new { s.AgencyId, s.CaseId, s.ScheduledStart });
         b.HasIndex(s => new { s.AgencyId, s.TherapistId, s.ScheduledStart });
         b.HasOne<Case>().WithMany().HasForeignKey(s => s.CaseId).OnDelete(DeleteBehavior.Restrict);
@@ -145,5 +147,35 @@ internal sealed class PasswordSetupTokenConfiguration : IEntityTypeConfiguration
         b.Property(t => t.TokenHash).HasMaxLength(64);
         b.HasIndex(t => t.TokenHash).IsUnique();
         b.HasOne<StaffUser>().WithMany().HasForeignKey(t => t.StaffId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class AuditEntryConfiguration : IEntityTypeConfiguration<AuditEntry>
+{
+    public void Configure(EntityTypeBuilder<AuditEntry> b)
+    {
+        b.ToTable("audit_entries");
+        b.Property(e => e.Id).ValueGeneratedOnAdd();
+        b.HasIndex(e => new { e.AgencyId, e.Sequence }).IsUnique();
+        b.HasIndex(e => new { e.AgencyId, e.CaseId, e.At });
+        b.Property(e => e.ActorKind).HasConversion<string>().HasMaxLength(16);
+        b.Property(e => e.ActorName).HasMaxLength(200);
+        b.Property(e => e.Origin).HasMaxLength(200);
+        b.Property(e => e.Action).HasMaxLength(32);
+        b.Property(e => e.RecordType).HasMaxLength(32);
+        b.Property(e => e.RecordId).HasMaxLength(64);
+        b.Property(e => e.Reason).HasMaxLength(500);
+        b.Property(e => e.PreviousHash).HasMaxLength(64);
+        b.Property(e => e.Hash).HasMaxLength(64);
+    }
+}
+
+internal sealed class AuditChainHeadConfiguration : IEntityTypeConfiguration<AuditChainHead>
+{
+    public void Configure(EntityTypeBuilder<AuditChainHead> b)
+    {
+        b.ToTable("audit_chain_heads");
+        b.HasKey(h => h.AgencyId);
+        b.Property(h => h.LastHash).HasMaxLength(64);
     }
 }

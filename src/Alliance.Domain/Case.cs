@@ -1,8 +1,12 @@
 namespace Alliance.Domain;
 
 /// <summary>A family (or one person) in care. Belongs to one agency; has one primary therapist and optionally a co-therapist.</summary>
-public sealed class Case
+public sealed class Case : IAuditedRecord
 {
+    string IAuditedRecord.AuditType => "case";
+    Guid IAuditedRecord.AuditId => Id;
+    Guid? IAuditedRecord.AuditCaseId => Id;
+
     private readonly List<Member> _members = [];
     private readonly List<Episode> _episodes = [];
     private readonly List<CaseAssignment> _assignments = [];

@@ -1,8 +1,12 @@
 namespace Alliance.Domain;
 
 /// <summary>One course of care. Its phase only moves forward; each move records who, when and why.</summary>
-public sealed class Episode
+public sealed class Episode : IAuditedRecord
 {
+    string IAuditedRecord.AuditType => "episode";
+    Guid IAuditedRecord.AuditId => Id;
+    Guid? IAuditedRecord.AuditCaseId => CaseId;
+
     private readonly List<PhaseChange> _phaseChanges = [];
     private readonly List<Session> _sessions = [];
 

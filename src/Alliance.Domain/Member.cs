@@ -1,8 +1,12 @@
 namespace Alliance.Domain;
 
 /// <summary>A person in a case.</summary>
-public sealed class Member
+public sealed class Member : IAuditedRecord
 {
+    string IAuditedRecord.AuditType => "member";
+    Guid IAuditedRecord.AuditId => Id;
+    Guid? IAuditedRecord.AuditCaseId => CaseId;
+
     /// <summary>Age up to which a member counts as a child (the spreadsheet format's rule: session year minus birth year of 12 or less).</summary>
     public const int ChildAgeLimit = 12;
 

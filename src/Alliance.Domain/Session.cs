@@ -1,8 +1,12 @@
 namespace Alliance.Domain;
 
 /// <summary>A meeting with the family: planned, then held, cancelled or missed.</summary>
-public sealed class Session
+public sealed class Session : IAuditedRecord
 {
+    string IAuditedRecord.AuditType => "session";
+    Guid IAuditedRecord.AuditId => Id;
+    Guid? IAuditedRecord.AuditCaseId => CaseId;
+
     /// <summary>Longest session the app accepts, in minutes (a full-day intensive).</summary>
     public const int MaxMinutes = 8 * 60;
 

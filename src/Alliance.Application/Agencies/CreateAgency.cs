@@ -1,5 +1,6 @@
 using Alliance.Application.Staff;
 using Alliance.Data;
+using Alliance.Data.Auditing;
 using Alliance.Domain;
 using Microsoft.EntityFrameworkCore;
 
@@ -23,6 +24,7 @@ public sealed class CreateAgency(AllianceDbContext db, StaffAccounts staff, Time
         {
             await using var tx = await db.Database.BeginTransactionAsync(ct).ConfigureAwait(false);
             db.Agencies.Add(agency);
+            db.Audit(new PendingAudit(agency.Id, db.Actor, AuditActions.Create, "agency", agency.Id.ToString(), null, agency.CreatedAt));
             await db.SaveChangesAsync(ct).ConfigureAwait(false);
             var admin = await staff.CreateAsync(agency.Id, new NewStaff(command.AdminEmail, command.AdminName, [StaffRoles.Admin])).ConfigureAwait(false);
             var link = await staff.IssueSetPasswordLinkAsync(admin, command.BaseAddress, ct).ConfigureAwait(false);

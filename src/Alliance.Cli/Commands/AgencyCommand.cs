@@ -34,7 +34,7 @@ internal static class AgencyCommand
         create.SetAction(async (parse, ct) =>
         {
             var adminEmail = parse.GetValue(email)!.Trim();
-            await using var services = await CliServices.OpenAsync(parse.GetValue(CliApp.DataOption), ct).ConfigureAwait(false);
+            await using var services = await CliServices.OpenAsync(parse, ct).ConfigureAwait(false);
             await using var scope = services.CreateAsyncScope();
             try
             {

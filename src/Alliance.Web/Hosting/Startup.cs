@@ -2,6 +2,7 @@ using System.Globalization;
 using Alliance.Application;
 using Alliance.Application.Agencies;
 using Alliance.Application.Demo;
+using Alliance.Application.Security;
 using Alliance.Application.Staff;
 using Alliance.Data;
 using Alliance.Web.Features.Caseload;
@@ -60,6 +61,15 @@ public static class Startup
                 banner.AppendLine(seeded ? "  The demo agency was created. Sign in as:" : "  Demo sign-ins (if this database holds the demo agency):");
                 foreach (var s in DemoAgency.SignIns)
                     banner.AppendLine(CultureInfo.InvariantCulture, $"    {s.Email,-36} {s.Role,-12} password: {DemoAgency.Password}");
+            }
+            var key = app.Services.GetRequiredService<KeyEncryptionKey>();
+            if (key.CreatedNow)
+            {
+                banner.AppendLine()
+                    .AppendLine("  !!! A NEW KEY-ENCRYPTION KEY WAS CREATED !!!")
+                    .AppendLine(CultureInfo.InvariantCulture, $"  {key.Path}")
+                    .AppendLine("  It protects every note in this database. Back it up NOW, and keep that copy apart from")
+                    .AppendLine("  database backups: without it no note can ever be read again; with both, anyone can read them.");
             }
             // The banner holds no client data: staff sign-ins of the synthetic demo only.
             Console.WriteLine(banner.ToString());

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Alliance.Application;
 using Alliance.Data;
+using Alliance.Data.Auditing;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
 
@@ -47,6 +48,19 @@ internal sealed class StaffClaimsFactory(UserManager<StaffUser> users, RoleManag
 internal sealed class HttpTenantContext(IHttpContextAccessor accessor) : ITenantContext
 {
     private ITenantContext? _override;
+
+    public AuditActor Actor
+    {
+        get
+        {
+            if (_override is { } o) return o.Actor;
+            var http = accessor.HttpContext;
+            var origin = http?.Connection.RemoteIpAddress?.ToString();
+            if (http?.User.ToActor() is { } staff)
+                return new AuditActor(AuditActorKind.Staff, staff.StaffId, http.User.FindFirstValue(StaffClaims.DisplayName) ?? "staff", origin);
+            return new AuditActor(AuditActorKind.System, null, "anonymous request", origin);
+        }
+    }
 
     public Guid? AgencyId => _override is { } o ? o.AgencyId
         : Guid.TryParse(accessor.HttpContext?.User.FindFirstValue(StaffClaims.Agency), out var id) ? id : null;

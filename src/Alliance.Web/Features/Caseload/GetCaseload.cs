@@ -27,7 +27,7 @@ public sealed record CaseloadRow(
 public sealed record CaseloadView(Guid TherapistId, string Therapist, IReadOnlyList<CaseloadRow> Cases);
 
 /// <summary>Reads a caseload: the actor's own, or a supervisee's for a supervisor.</summary>
-public sealed class GetCaseload(AllianceDbContext db, TimeProvider clock)
+public sealed class GetCaseload(AllianceDbContext db, TimeProvider clock, Alliance.Application.Auditing.AuditReads reads)
 {
     public async Task<CaseloadView> HandleAsync(Actor actor, CaseloadQuery query, CancellationToken ct)
     {
@@ -64,6 +64,7 @@ public sealed class GetCaseload(AllianceDbContext db, TimeProvider clock)
             .ThenBy(r => r.NextSession ?? DateTime.MaxValue)
             .ThenBy(r => r.Name, StringComparer.CurrentCulture)
             .ToList();
+        reads.Record(db, actor.AgencyId, "caseload", therapistId, null);
         return new CaseloadView(therapistId, names.GetValueOrDefault(therapistId, "?"), rows);
     }
 }

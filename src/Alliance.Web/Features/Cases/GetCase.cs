@@ -32,12 +32,13 @@ public sealed record SessionView(Guid Id, int Number, SessionStatus Status, Date
     IReadOnlyList<Guid> AttendeeIds, string? Notes, string? StatusReason);
 
 /// <summary>Reads one case the actor may see.</summary>
-public sealed class GetCase(AllianceDbContext db, TimeProvider clock)
+public sealed class GetCase(AllianceDbContext db, TimeProvider clock, Alliance.Application.Auditing.AuditReads reads)
 {
     public async Task<CaseDetails> HandleAsync(Actor actor, Guid caseId, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(actor);
         var c = await db.LoadVisibleCaseAsync(actor, caseId, ct).ConfigureAwait(false);
+        reads.Record(db, c.AgencyId, "case", c.Id, c.Id);
         var agency = await db.LoadAgencyAsync(actor, ct).ConfigureAwait(false);
         var names = await db.StaffNamesAsync(actor.AgencyId, ct).ConfigureAwait(false);
         string Name(Guid id) => names.GetValueOrDefault(id, "former staff member");
