@@ -16,24 +16,44 @@ public static class CliApp
         Recursive = true,
     };
 
+    /// <summary>The staff member an operator acts for, named in the audit trail next to the system user.</summary>
+    internal static readonly Option<string?> OnBehalfOfOption = new("--on-behalf-of")
+    {
+        Description = "Email of the staff member on whose behalf this operator action is taken (recorded in the audit trail).",
+        Recursive = true,
+    };
+
     /// <summary>Parses and runs a command line; returns the exit code (0 done, 1 failed, 2 usage error).</summary>
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error)
     {
         var root = new RootCommand("Alliance: feedback-informed care for families. Operator commands for the Alliance database.")
         {
             DataOption,
+            OnBehalfOfOption,
             AgencyCommand.Create(output),
+            AuditCommand.Create(output),
+            BackupCommands.Backup(output),
+            BackupCommands.Restore(output),
         };
         foreach (var extra in ExtraCommands.All())
             root.Subcommands.Add(extra);
         var parsed = root.Parse(args);
-        var config = new InvocationConfiguration { Output = output, Error = error };
+        var config = new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false };
         if (parsed.Errors.Count > 0)
         {
             foreach (var e in parsed.Errors) await error.WriteLineAsync(e.Message).ConfigureAwait(false);
             await error.WriteLineAsync("Run 'alliance --help' for usage.").ConfigureAwait(false);
             return 2;
         }
-        return await parsed.InvokeAsync(config).ConfigureAwait(false);
+        try
+        {
+            return await parsed.InvokeAsync(config).ConfigureAwait(false);
+        }
+        catch (InvalidOperationException e)
+        {
+            // Configuration problems (an unknown provider, a missing key file, an unknown staff member) say what to fix.
+            await error.WriteLineAsync(e.Message).ConfigureAwait(false);
+            return 1;
+        }
     }
 }

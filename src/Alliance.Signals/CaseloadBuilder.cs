@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Alliance.Signals;
 
 /// <summary>
@@ -168,6 +170,7 @@ public sealed class CaseloadBuilder
     /// <exception cref="InvalidOperationException">
     /// Ids repeat, a score's session belongs to another case than its member, or a score repeats.
     /// </exception>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public Caseload Build()
     {
         // Cases in ordinal id order.
@@ -385,6 +388,7 @@ public sealed class CaseloadBuilder
     /// a file in session order is nearly sorted within each member, which insertion sort handles in
     /// about one pass.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int[] ScoreOrder()
     {
         if (_scoreOrder is not null)

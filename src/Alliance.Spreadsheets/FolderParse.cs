@@ -1,11 +1,12 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using Alliance.Signals;
 using Alliance.Spreadsheets.Csv;
 
 namespace Alliance.Spreadsheets;
 
 /// <summary>One reading of one folder: parses the files in order, checks every row and collects every problem.</summary>
-internal sealed class FolderParse
+internal sealed partial class FolderParse
 {
     private const string Members = "members.csv";
     private const string Sessions = "sessions.csv";
@@ -33,13 +34,21 @@ internal sealed class FolderParse
     private readonly List<int> _attended = [];
     private readonly List<int> _scoreLines = [];
     private readonly CsvRecord _record = new();
+    private readonly List<(int Case, string Id, int Index)> _memberList = [];
+    private readonly List<string> _memberIds = [];
     private char[] _keyBuffer = new char[128];
+    private int[] _caseMemberStart = [0];
+    private string[] _caseMemberIds = [];
+    private int[] _caseMemberIndex = [];
     private bool _membersRead;
     private bool _sessionsRead;
 
-    public FolderParse(InstrumentCatalogue instruments)
+    private readonly int _parallelThreshold;
+
+    public FolderParse(InstrumentCatalogue instruments, int parallelThreshold)
     {
         _instruments = instruments;
+        _parallelThreshold = parallelThreshold;
         _builder = new CaseloadBuilder(instruments, 1 << 16);
         _caseLookup = _cases.GetAlternateLookup<ReadOnlySpan<char>>();
         _memberLookup = _members.GetAlternateLookup<ReadOnlySpan<char>>();
@@ -60,20 +69,24 @@ internal sealed class FolderParse
             }
         }
 
+        var sw = System.Diagnostics.Stopwatch.StartNew();
         if (files.TryGetValue(Members, out var members))
         {
             ReadMembers(members);
         }
+        Console.Error.WriteLine($"members {sw.ElapsedMilliseconds}"); sw.Restart();
 
         if (files.TryGetValue(Sessions, out var sessions))
         {
             ReadSessions(sessions);
         }
+        Console.Error.WriteLine($"sessions {sw.ElapsedMilliseconds}"); sw.Restart();
 
         if (files.TryGetValue(Scores, out var scores))
         {
             ReadScores(scores);
         }
+        Console.Error.WriteLine($"scores {sw.ElapsedMilliseconds}"); sw.Restart();
 
         if (files.TryGetValue(Contacts, out var contacts))
         {
@@ -163,10 +176,17 @@ internal sealed class FolderParse
 
     private SpreadsheetReadResult Finish()
     {
+        var sw = System.Diagnostics.Stopwatch.StartNew();
         if (_problems.Count == 0 && _builder.ScoreCount > 0)
         {
             FindDuplicateScores();
         }
+        Console.Error.WriteLine($"dups {sw.ElapsedMilliseconds}"); sw.Restart();
+        try { return FinishInner(); } finally { Console.Error.WriteLine($"build {sw.ElapsedMilliseconds}"); }
+    }
+
+    private SpreadsheetReadResult FinishInner()
+    {
 
         if (_problems.Count > 0)
         {
@@ -282,18 +302,26 @@ internal sealed class FolderParse
 
     private bool FindCase(string file, ReadOnlySpan<char> caseId, out int caseIndex)
     {
-        if (_caseLookup.TryGetValue(caseId, out caseIndex))
+        if (TryFindCase(caseId, out caseIndex))
         {
             return true;
         }
 
         if (_membersRead)
         {
-            Problem(file, _record.Line, "case_id", $"case {Echo(caseId)} is not in members.csv");
+            Problem(file, _record.Line, "case_id", CaseNotFound(caseId));
         }
 
         return false;
     }
+
+    /// <summary>Looks a case up (safe from several threads once members.csv is read).</summary>
+    private bool TryFindCase(ReadOnlySpan<char> caseId, out int caseIndex) => _caseLookup.TryGetValue(caseId, out caseIndex);
+
+    private static string CaseNotFound(ReadOnlySpan<char> caseId) => $"case {Echo(caseId)} is not in members.csv";
+
+    private string MemberNotFound(int caseIndex, ReadOnlySpan<char> memberId) =>
+        $"member {Echo(memberId)} is not in case {Echo(_caseIds[caseIndex])} in members.csv";
 
     private ReadOnlySpan<char> MemberKey(int caseIndex, ReadOnlySpan<char> memberId)
     {
@@ -312,17 +340,34 @@ internal sealed class FolderParse
 
     private bool FindMember(string file, string column, int caseIndex, ReadOnlySpan<char> memberId, out int memberIndex)
     {
-        if (_memberLookup.TryGetValue(MemberKey(caseIndex, memberId), out var found))
+        if (TryFindMember(caseIndex, memberId, out memberIndex))
         {
-            memberIndex = found.Index;
             return true;
         }
 
-        memberIndex = -1;
-        Problem(file, _record.Line, column, $"member {Echo(memberId)} is not in case {Echo(_caseIds[caseIndex])} in members.csv");
+        Problem(file, _record.Line, column, MemberNotFound(caseIndex, memberId));
         return false;
     }
 
+    /// <summary>Looks a member of a case up (safe from several threads once members.csv is read).</summary>
+    private bool TryFindMember(int caseIndex, ReadOnlySpan<char> memberId, out int memberIndex)
+    {
+        // A family has a few members: comparing with each is faster than hashing a composite key.
+        int start = _caseMemberStart[caseIndex], end = _caseMemberStart[caseIndex + 1];
+        for (var k = start; k < end; k++)
+        {
+            if (memberId.SequenceEqual(_caseMemberIds[k]))
+            {
+                memberIndex = _caseMemberIndex[k];
+                return true;
+            }
+        }
+
+        memberIndex = -1;
+        return false;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void ReadMembers(string text)
     {
         var cursor = new CsvCursor(text);
@@ -374,10 +419,10 @@ internal sealed class FolderParse
 
             if (!_caseLookup.TryGetValue(caseId, out var caseIndex))
             {
-                var id = caseId.ToString();
-                caseIndex = _builder.AddCase(id);
-                _cases.Add(id, caseIndex);
-                _caseIds.Add(id);
+                var newCaseId = caseId.ToString();
+                caseIndex = _builder.AddCase(newCaseId);
+                _cases.Add(newCaseId, caseIndex);
+                _caseIds.Add(newCaseId);
             }
 
             if (!hasMember)
@@ -394,11 +439,42 @@ internal sealed class FolderParse
             }
 
             var nameText = _record.Get(map[4]);
-            var memberIndex = _builder.AddMember(caseIndex, memberId.ToString(), role, birthYear, nameText.IsEmpty ? null : nameText.ToString());
+            var id = memberId.ToString();
+            var memberIndex = _builder.AddMember(caseIndex, id, role, birthYear, nameText.IsEmpty ? null : nameText.ToString());
             _members.Add(key.ToString(), (memberIndex, _record.Line));
+            _memberList.Add((caseIndex, id, memberIndex));
+            _memberIds.Add(id);
+        }
+
+        GroupMembersByCase();
+    }
+
+    /// <summary>Lays out each case's members side by side (a counting sort by case) for <see cref="FindMember"/>.</summary>
+    private void GroupMembersByCase()
+    {
+        _caseMemberStart = new int[_caseIds.Count + 1];
+        foreach (var member in _memberList)
+        {
+            _caseMemberStart[member.Case + 1]++;
+        }
+
+        for (var c = 0; c < _caseIds.Count; c++)
+        {
+            _caseMemberStart[c + 1] += _caseMemberStart[c];
+        }
+
+        var fill = (int[])_caseMemberStart.Clone();
+        _caseMemberIds = new string[_memberList.Count];
+        _caseMemberIndex = new int[_memberList.Count];
+        foreach (var member in _memberList)
+        {
+            var at = fill[member.Case]++;
+            _caseMemberIds[at] = member.Id;
+            _caseMemberIndex[at] = member.Index;
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void ReadSessions(string text)
     {
         var cursor = new CsvCursor(text);
@@ -534,14 +610,31 @@ internal sealed class FolderParse
     }
 
     /// <summary>Session numbers follow date order: a higher number may not have an earlier date.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void CheckDateOrder()
     {
-        var order = Enumerable.Range(0, _sessionInfo.Count).ToArray();
-        Array.Sort(order, (a, b) =>
+        var info = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_sessionInfo);
+        var order = new int[info.Length];
+        var sorted = true;
+        for (var i = 0; i < order.Length; i++)
         {
-            var c = _sessionInfo[a].CaseIndex.CompareTo(_sessionInfo[b].CaseIndex);
-            return c != 0 ? c : _sessionInfo[a].Number.CompareTo(_sessionInfo[b].Number);
-        });
+            order[i] = i;
+            sorted &= i == 0 || info[i - 1].CaseIndex < info[i].CaseIndex
+                || (info[i - 1].CaseIndex == info[i].CaseIndex && info[i - 1].Number < info[i].Number);
+        }
+
+        // Files usually list each case's sessions in order; sort only when they do not.
+        if (!sorted)
+        {
+            var keys = new long[order.Length];
+            for (var i = 0; i < keys.Length; i++)
+            {
+                keys[i] = ((long)info[i].CaseIndex << 32) | (uint)info[i].Number;
+            }
+
+            Array.Sort(keys, order);
+        }
+
         for (var i = 1; i < order.Length; i++)
         {
             var before = _sessionInfo[order[i - 1]];
@@ -572,165 +665,6 @@ internal sealed class FolderParse
         return minutes;
     }
 
-    private void ReadScores(string text)
-    {
-        var cursor = new CsvCursor(text);
-        var map = ReadHeader(Scores, ScoreColumns, ScoreColumns[..5], cursor);
-        if (map is null)
-        {
-            return;
-        }
-
-        var headerCount = _record.Count;
-        var lastCase = -1;
-        string? lastCaseId = null;
-        var lastMember = -1;
-        string? lastMemberId = null;
-        var lastSessionKey = -1L;
-        var lastSession = -1;
-        while (NextRow(Scores, cursor, headerCount, out var ok))
-        {
-            if (!ok)
-            {
-                continue;
-            }
-
-            var line = _record.Line;
-            var caseId = _record.Get(map[0]);
-            var memberId = _record.Get(map[1]);
-            var numberText = _record.Get(map[2]);
-            var instrumentText = _record.Get(map[3]);
-            var scoreText = _record.Get(map[4]);
-            var raterText = _record.Get(map[5]);
-
-            // Rows of one case, member and session usually follow each other: remember the last lookups.
-            var caseIndex = -1;
-            if (Required(Scores, caseId, "case_id"))
-            {
-                if (lastCaseId is not null && caseId.SequenceEqual(lastCaseId))
-                {
-                    caseIndex = lastCase;
-                }
-                else if (FindCase(Scores, caseId, out caseIndex))
-                {
-                    lastCase = caseIndex;
-                    lastCaseId = _caseIds[caseIndex];
-                    lastMemberId = null;
-                    lastSessionKey = -1;
-                }
-                else
-                {
-                    caseIndex = -1;
-                }
-            }
-
-            var memberIndex = -1;
-            if (Required(Scores, memberId, "member_id") && caseIndex >= 0)
-            {
-                if (lastMemberId is not null && memberId.SequenceEqual(lastMemberId))
-                {
-                    memberIndex = lastMember;
-                }
-                else if (FindMember(Scores, "member_id", caseIndex, memberId, out memberIndex))
-                {
-                    lastMember = memberIndex;
-                    lastMemberId = memberId.ToString();
-                }
-            }
-
-            var sessionIndex = -1;
-            if (Required(Scores, numberText, "session_number"))
-            {
-                if (!TryWhole(numberText, 9, out var number))
-                {
-                    Problem(Scores, line, "session_number", $"{Echo(numberText)} is not a whole number");
-                }
-                else if (caseIndex >= 0)
-                {
-                    var key = ((long)caseIndex << 32) | (uint)number;
-                    if (key == lastSessionKey)
-                    {
-                        sessionIndex = lastSession;
-                    }
-                    else if (_sessions.TryGetValue(key, out sessionIndex))
-                    {
-                        lastSessionKey = key;
-                        lastSession = sessionIndex;
-                    }
-                    else
-                    {
-                        sessionIndex = -1;
-                        if (_sessionsRead)
-                        {
-                            Problem(Scores, line, "session_number", string.Create(
-                                CultureInfo.InvariantCulture, $"case {Echo(caseId)} has no session {number} in sessions.csv"));
-                        }
-                    }
-                }
-            }
-
-            if (sessionIndex >= 0)
-            {
-                var session = _sessionInfo[sessionIndex];
-                if (session.Status != SessionStatus.Held)
-                {
-                    Problem(Scores, line, "session_number", string.Create(
-                        CultureInfo.InvariantCulture,
-                        $"session {session.Number} of case {Echo(caseId)} is marked {Vocabulary.Word(session.Status)}; scores need a held session"));
-                    sessionIndex = -1;
-                }
-                else if (memberIndex >= 0 && session.AttendedCount > 0
-                    && !System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_attended).Slice(session.AttendedStart, session.AttendedCount).Contains(memberIndex))
-                {
-                    Problem(Scores, line, "member_id", string.Create(
-                        CultureInfo.InvariantCulture,
-                        $"member {Echo(memberId)} is not in the attended list of session {session.Number} of case {Echo(caseId)}"));
-                    sessionIndex = -1;
-                }
-            }
-
-            var instrument = -1;
-            if (Required(Scores, instrumentText, "instrument") && !_instruments.TryGetIndex(instrumentText, out instrument))
-            {
-                Problem(Scores, line, "instrument", $"{Echo(instrumentText)} is not an instrument this agency knows");
-                instrument = -1;
-            }
-
-            var score = default(Score);
-            var hasScore = false;
-            if (Required(Scores, scoreText, "score"))
-            {
-                if (!Score.TryParse(scoreText, out score))
-                {
-                    Problem(Scores, line, "score", $"{Echo(scoreText)} is not a score (digits with an optional leading - and at most one decimal)");
-                }
-                else if (instrument >= 0 && !_instruments[instrument].InRange(score))
-                {
-                    var i = _instruments[instrument];
-                    var range = i.Low.Tenths < 0 ? $"{i.Low} to {i.High}" : $"{i.Low}-{i.High}";
-                    Problem(Scores, line, "score", $"{score} is outside {i.Id}'s range {range}");
-                }
-                else
-                {
-                    hasScore = true;
-                }
-            }
-
-            var rater = Rater.Client;
-            if (!raterText.IsEmpty && !Vocabulary.TryParse(raterText, out rater))
-            {
-                Problem(Scores, line, "rater", $"{Echo(raterText)} is not a rater ({string.Join(", ", Vocabulary.RaterWords)})");
-                continue;
-            }
-
-            if (memberIndex >= 0 && sessionIndex >= 0 && instrument >= 0 && hasScore)
-            {
-                _builder.AddScore(memberIndex, sessionIndex, instrument, rater, score);
-                _scoreLines.Add(line);
-            }
-        }
-    }
-
     private void FindDuplicateScores()
     {
         foreach (var (first, repeat) in _builder.FindDuplicateScores())
@@ -740,6 +674,7 @@ internal sealed class FolderParse
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void ReadContacts(string text)
     {
         var cursor = new CsvCursor(text);

@@ -28,6 +28,9 @@ public sealed class SpreadsheetReader
     /// <summary>The instruments whose ids and ranges the reader accepts.</summary>
     public InstrumentCatalogue Instruments { get; }
 
+    /// <summary>From what size (in characters) a quote-free scores.csv is read in parallel chunks; tests lower it.</summary>
+    internal int ParallelThreshold { get; init; } = 1 << 20;
+
     /// <summary>Reads a folder from disk. File names are matched without regard to case.</summary>
     /// <param name="folder">The folder's path.</param>
     /// <exception cref="DirectoryNotFoundException">The folder does not exist.</exception>
@@ -44,6 +47,7 @@ public sealed class SpreadsheetReader
             .ToDictionary(g => g.Key, g => g.First(), StringComparer.OrdinalIgnoreCase);
         var problems = new List<SpreadsheetProblem>();
         var texts = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        var sw0 = System.Diagnostics.Stopwatch.StartNew();
         foreach (var name in FileNames)
         {
             if (!onDisk.TryGetValue(name, out var path))
@@ -65,6 +69,7 @@ public sealed class SpreadsheetReader
         {
             return new SpreadsheetReadResult(null, problems);
         }
+        Console.Error.WriteLine($"files {sw0.ElapsedMilliseconds}");
 
         return Read(texts);
     }
@@ -80,7 +85,7 @@ public sealed class SpreadsheetReader
             byName[name] = text;
         }
 
-        return new FolderParse(Instruments).Run(byName);
+        return new FolderParse(Instruments, ParallelThreshold).Run(byName);
     }
 
     private static ReadOnlySpan<byte> StripBom(byte[] bytes) =>

@@ -20,6 +20,7 @@ public sealed class EndpointSecurityTests(AllianceWebFactory app, ITestOutputHel
         "account/sign-out",
         "account/denied",
         "account/set-password",
+        "account/two-factor", // the second sign-in step, reached with Identity's short-lived two-factor cookie
         "status/{code:int}",
         "health",
         "openapi/{documentName}.json",

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Alliance.Signals.Engine;
 
 /// <summary>One client rating in a member's series, as the series rules read it.</summary>
@@ -40,6 +42,7 @@ internal static class AllianceSeries
     /// incremental evaluation runs the same loop and emits only the new rating's alerts, so the two
     /// cannot disagree.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Evaluate(
         ReadOnlySpan<SeriesPoint> series, int emitFrom, int emitTo, CompiledRules rules, AlertSink sink, int memberIndex)
     {

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Alliance.Signals.Engine;
 
 /// <summary>
@@ -34,6 +36,7 @@ internal sealed class CaseEvaluator
         _allianceSeries = [.. heads];
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Evaluate(Caseload caseload, int caseIndex, AlertSink sink)
     {
         ref readonly var family = ref caseload.Cases[caseIndex];
@@ -89,6 +92,7 @@ internal sealed class CaseEvaluator
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void EvaluateMember(Caseload caseload, in CaseRecord family, int memberIndex, in MemberRecord member, AlertSink sink)
     {
         var scores = caseload.Scores.Slice(member.ScoreStart, member.ScoreCount);
@@ -178,6 +182,7 @@ internal sealed class CaseEvaluator
     /// member, so each session's group stays in member order, the order of the evidence), then checks
     /// each session's highest and lowest rating.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void EvaluateSplits(ReadOnlySpan<SessionRecord> sessions, int series, AlertSink sink)
     {
         if (_entryCount < 2)

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Alliance.Signals.Engine;
 
 /// <summary>
@@ -63,6 +65,7 @@ internal static class OutcomeSeries
     /// [<paramref name="emitFrom"/>, <paramref name="emitTo"/>) (see <see cref="AllianceSeries.Evaluate"/>).
     /// </summary>
     /// <returns>The index of the rating at which termination became due, or -1.</returns>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int Evaluate(
         ReadOnlySpan<SeriesPoint> series, int emitFrom, int emitTo, CompiledRules rules, AlertSink sink, int memberIndex)
     {

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 
 namespace Alliance.Spreadsheets.Csv;
 
@@ -91,30 +92,47 @@ internal sealed class CsvCursor
     public const string Blanks = " \t";
 
     private static readonly SearchValues<char> FieldEnd = SearchValues.Create(",\r\n");
+    private static readonly SearchValues<char> QuoteOrLineEnd = SearchValues.Create("\"\r\n");
     private readonly string _text;
+    private readonly int _end;
     private int _pos;
-    private int _line = 1;
+    private int _line;
+    private bool _lastFieldQuoted;
 
-    public CsvCursor(string text)
+    /// <summary>Reads records from <paramref name="start"/> to <paramref name="end"/> (the whole text by default).</summary>
+    /// <param name="text">The text.</param>
+    /// <param name="start">Where to start: the text's start or the start of a line.</param>
+    /// <param name="end">Where to stop (exclusive): the text's end or the start of a line; -1 for the text's end.</param>
+    /// <param name="line">The line number at <paramref name="start"/>.</param>
+    public CsvCursor(string text, int start = 0, int end = -1, int line = 1)
     {
-        // A byte-order mark that survived decoding is not part of the first header name.
         _text = text;
-        if (_text.Length > 0 && _text[0] == '\uFEFF')
+        _end = end < 0 ? text.Length : end;
+        _pos = start;
+        _line = line;
+
+        // A byte-order mark that survived decoding is not part of the first header name.
+        if (_pos == 0 && _text.Length > 0 && _text[0] == '\uFEFF')
         {
             _pos = 1;
         }
     }
 
-    /// <summary>
-    /// Reads the next non-empty record.
-    /// </summary>
+    /// <summary>Where the next record starts.</summary>
+    public int Position => _pos;
+
+    /// <summary>The line on which the next record starts.</summary>
+    public int Line => _line;
+
+    /// <summary>Reads the next non-empty record.</summary>
     /// <returns>False at the end of the text.</returns>
     /// <param name="record">Filled with the record's fields.</param>
     /// <param name="error">A sentence when the record is malformed (an unclosed quote, text after a closing quote); the record is then incomplete.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool Next(CsvRecord record, out string? error)
     {
         error = null;
-        var text = _text.AsSpan();
+        var text = _text.AsSpan(0, _end);
         while (true)
         {
             if (_pos >= text.Length)
@@ -139,11 +157,44 @@ internal sealed class CsvCursor
         }
     }
 
-    private bool _lastFieldQuoted;
-
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool ReadRecord(CsvRecord record, ReadOnlySpan<char> text, out string? error)
     {
         error = null;
+
+        // Most lines hold no quote: split them on commas directly.
+        var rest = text[_pos..];
+        var stop = rest.IndexOfAny(QuoteOrLineEnd);
+        if (stop < 0 || rest[stop] != '"')
+        {
+            var length = stop < 0 ? rest.Length : stop;
+            var start = _pos;
+            var line = rest[..length];
+            while (true)
+            {
+                var comma = line.IndexOf(',');
+                var field = comma < 0 ? line : line[..comma];
+                AddTrimmed(record, start, field);
+                if (comma < 0)
+                {
+                    break;
+                }
+
+                start += comma + 1;
+                line = line[(comma + 1)..];
+            }
+
+            _lastFieldQuoted = false;
+            _pos += length;
+            if (_pos < text.Length)
+            {
+                _pos += text[_pos] == '\r' && _pos + 1 < text.Length && text[_pos + 1] == '\n' ? 2 : 1;
+                _line++;
+            }
+
+            return true;
+        }
+
         while (true)
         {
             // Leading blanks.
@@ -188,8 +239,7 @@ internal sealed class CsvCursor
                 }
                 else
                 {
-                    var trimmed = raw.TrimStart(Blanks);
-                    record.AddSlice(start + (raw.Length - trimmed.Length), trimmed.TrimEnd(Blanks).Length);
+                    AddTrimmed(record, start, raw);
                 }
 
                 while (_pos < text.Length && (text[_pos] == ' ' || text[_pos] == '\t'))
@@ -209,8 +259,7 @@ internal sealed class CsvCursor
                 var start = _pos;
                 var end = text[_pos..].IndexOfAny(FieldEnd);
                 _pos = end < 0 ? text.Length : _pos + end;
-                var value = text[start.._pos].TrimEnd(Blanks);
-                record.AddSlice(start, value.Length);
+                AddTrimmed(record, start, text[start.._pos]);
             }
 
             if (_pos >= text.Length)
@@ -232,6 +281,19 @@ internal sealed class CsvCursor
             _line++;
             return true;
         }
+    }
+
+    /// <summary>Adds a field at <paramref name="start"/> without the blanks around it.</summary>
+    private static void AddTrimmed(CsvRecord record, int start, ReadOnlySpan<char> field)
+    {
+        if (field.IsEmpty || (field[0] != ' ' && field[0] != '\t' && field[^1] != ' ' && field[^1] != '\t'))
+        {
+            record.AddSlice(start, field.Length);
+            return;
+        }
+
+        var trimmed = field.TrimStart(Blanks);
+        record.AddSlice(start + (field.Length - trimmed.Length), trimmed.TrimEnd(Blanks).Length);
     }
 
     private void SkipToEndOfLine(ReadOnlySpan<char> text)

@@ -1,5 +1,7 @@
 using System.Text.Json.Serialization;
 using Alliance.Application;
+using Alliance.Application.Auditing;
+using Alliance.Application.Security;
 using Alliance.Data;
 using Alliance.Domain;
 using Alliance.Web.Errors;
@@ -7,7 +9,7 @@ using Alliance.Web.Features.Api;
 using Alliance.Web.Security;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 
@@ -73,7 +75,7 @@ public static class AllianceApp
             o.Cookie.HttpOnly = true;
             o.Cookie.SameSite = SameSiteMode.Strict;
             o.Cookie.SecurePolicy = builder.Environment.IsDevelopment() ? CookieSecurePolicy.SameAsRequest : CookieSecurePolicy.Always;
-            o.ExpireTimeSpan = TimeSpan.FromHours(8);
+            // Lifetime: an idle timeout, Security:IdleTimeoutMinutes (30), set with the stamp checks in AddSignInSecurity.
             o.SlidingExpiration = true;
             o.Events = new CookieAuthenticationEvents
             {
@@ -81,9 +83,9 @@ public static class AllianceApp
                 OnRedirectToAccessDenied = ctx => ApiAware(ctx, StatusCodes.Status403Forbidden),
             };
         });
-        builder.Services.AddDataProtection()
-            .SetApplicationName("Alliance")
-            .PersistKeysToDbContext<AllianceDbContext>();
+        builder.Services.AddSignInSecurity(builder.Configuration);
+        var keyEncryptionKey = builder.Services.AddAllianceDataProtection(builder.Configuration, DataFolder.Resolve(builder.Configuration));
+        builder.Services.AddSingleton(keyEncryptionKey);
 
         builder.Services.AddAuthorizationBuilder()
             .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().RequireClaim(StaffClaims.Agency).Build())
@@ -119,11 +121,22 @@ public static class AllianceApp
         builder.Services.AddOpenApi();
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
         builder.Services.AddApplicationHandlers();
+        builder.Services.AddSingleton<AuditReads>();
+        builder.Services.AddHostedService<AuditFlusher>();
 
         var app = builder.Build();
         // Outermost: an error answered without a body is re-executed as the friendly status page.
         app.UseWhen(ctx => !IsMachineFacing(ctx.Request.Path), a => a.UseStatusCodePagesWithReExecute("/status/{0}"));
         app.UseExceptionHandler();
+        // Behind a reverse proxy that terminates TLS, trust its forwarded headers, and only its own.
+        var proxies = app.Configuration["ReverseProxy:KnownProxies"];
+        if (!string.IsNullOrWhiteSpace(proxies))
+        {
+            var forwarded = new ForwardedHeadersOptions { ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto };
+            foreach (var address in proxies.Split([',', ';', ' '], StringSplitOptions.RemoveEmptyEntries))
+                forwarded.KnownProxies.Add(System.Net.IPAddress.Parse(address));
+            app.UseForwardedHeaders(forwarded);
+        }
         if (!app.Environment.IsDevelopment())
         {
             app.UseHsts();

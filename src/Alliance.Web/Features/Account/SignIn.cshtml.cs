@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using Alliance.Application.Demo;
 using Alliance.Data;
+using Alliance.Web.Security;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
@@ -10,7 +11,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Alliance.Web.Features.Account;
 
 [AllowAnonymous]
-public sealed class SignInModel(SignInManager<StaffUser> signIn, UserManager<StaffUser> users, AllianceDbContext db) : PageModel
+public sealed class SignInModel(SignInManager<StaffUser> signIn, UserManager<StaffUser> users, AllianceDbContext db, TwoFactorRule twoFactor) : PageModel
 {
     public sealed class InputModel
     {
@@ -41,8 +42,12 @@ public sealed class SignInModel(SignInManager<StaffUser> signIn, UserManager<Sta
         if (user is { IsActive: true })
         {
             var result = await signIn.PasswordSignInAsync(user, Input.Password, isPersistent: false, lockoutOnFailure: true);
+            var returnUrl = Url.IsLocalUrl(ReturnUrl) ? ReturnUrl! : "/";
+            if (result.RequiresTwoFactor)
+                return LocalRedirect(returnUrl == "/" ? "/account/two-factor" : $"/account/two-factor?returnUrl={Uri.EscapeDataString(returnUrl)}");
             if (result.Succeeded)
-                return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl! : "/");
+                // An admin who must use two-factor sign-in and has not set it up does that first.
+                return LocalRedirect(await twoFactor.IsRequiredAsync(user) ? TwoFactorRule.SetupPath : returnUrl);
             if (result.IsLockedOut)
             {
                 ModelState.AddModelError(string.Empty, "Too many failed attempts. This account is locked for 15 minutes; your agency's admin can help.");

@@ -1,0 +1,102 @@
+using System.Diagnostics;
+using System.Globalization;
+using Alliance.Signals;
+using Alliance.Signals.Benchmarks;
+using Alliance.Spreadsheets;
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Diagnosers;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Running;
+using BenchmarkDotNet.Toolchains.InProcess.Emit;
+
+// Usage:
+//   dotnet run -c Release --project bench/Alliance.Signals.Benchmarks -- [--full] [--short] [BenchmarkDotNet options, e.g. --filter *Batch*]
+//   dotnet run -c Release --project bench/Alliance.Signals.Benchmarks -- --split [--full]
+// --full evaluates 463,000 families (about 1 million members); the default is a tenth of that.
+// --split times reading, evaluating and writing a folder of about 1 million ratings, as `alliance signals` does.
+var rest = new List<string>(args);
+var full = rest.Remove("--full");
+var shortRun = rest.Remove("--short");
+var split = rest.Remove("--split");
+Sizes.BatchFamilies = full ? 463_000 : 46_300;
+
+if (split)
+{
+    SplitTiming.Run(full ? 5 : 3);
+    return;
+}
+
+var job = (shortRun ? Job.ShortRun : Job.Default).WithToolchain(InProcessEmitToolchain.Instance);
+var config = ManualConfig.Create(DefaultConfig.Instance)
+    .AddJob(job)
+    .AddDiagnoser(MemoryDiagnoser.Default)
+    .AddColumn(new RatingsPerSecondColumn())
+    .WithOptions(ConfigOptions.DisableOptimizationsValidator);
+BenchmarkSwitcher.FromAssembly(typeof(BatchEvaluation).Assembly).Run([.. rest], config);
+
+namespace Alliance.Signals.Benchmarks
+{
+    /// <summary>Sizes shared with the benchmarks, which run in this process.</summary>
+    public static class Sizes
+    {
+        public static int BatchFamilies { get; set; } = 46_300;
+
+        /// <summary>About 1 million client ratings: the generator makes about 43 ratings per family.</summary>
+        public static int FolderFamilies { get; } = 23_500;
+
+        public static Dictionary<string, long> RatingsPerOperation { get; } = [];
+
+        public static long ClientRatings(Caseload caseload)
+        {
+            long count = 0;
+            foreach (ref readonly var score in caseload.Scores)
+            {
+                if (score.Rater == Rater.Client)
+                {
+                    count++;
+                }
+            }
+
+            return count;
+        }
+    }
+
+    /// <summary>Times the three parts of `alliance signals` on a folder of about 1 million ratings, best of several runs.</summary>
+    public static class SplitTiming
+    {
+        public static void Run(int repeats)
+        {
+            var folder = Path.Combine(Path.GetTempPath(), "alliance-bench-folder");
+            var size = new AgencyGenerator(Sizes.FolderFamilies, 2025).WriteFolder(folder);
+            var bytes = Directory.EnumerateFiles(folder).Sum(f => new FileInfo(f).Length);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"folder: {size.Families} families, {size.Members} members, {size.Sessions} sessions, {size.Scores} scores, {bytes / 1_000_000.0:F1} MB"));
+
+            double read = double.MaxValue, evaluate = double.MaxValue, write = double.MaxValue;
+            long ratings = 0, alerts = 0;
+            for (var i = 0; i < repeats; i++)
+            {
+                var watch = Stopwatch.StartNew();
+                var result = new SpreadsheetReader().ReadFolder(folder);
+                read = Math.Min(read, watch.Elapsed.TotalMilliseconds);
+                ratings = Sizes.ClientRatings(result.Caseload!);
+
+                watch.Restart();
+                var batch = new SignalEngine().Evaluate(result.Caseload!);
+                evaluate = Math.Min(evaluate, watch.Elapsed.TotalMilliseconds);
+                alerts = batch.Count;
+
+                watch.Restart();
+                SignalsJsonLines.Write(batch, Stream.Null);
+                write = Math.Min(write, watch.Elapsed.TotalMilliseconds);
+            }
+
+            var total = read + evaluate + write;
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"client ratings: {ratings}, alerts: {alerts}"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"read (parse and check CSV, lay out): {read,8:F0} ms  {100 * read / total,3:F0}%"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"evaluate (all rules):                {evaluate,8:F0} ms  {100 * evaluate / total,3:F0}%"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"write (JSON Lines with messages):    {write,8:F0} ms  {100 * write / total,3:F0}%"));
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+}

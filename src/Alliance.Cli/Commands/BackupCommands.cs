@@ -1,0 +1,133 @@
+using System.CommandLine;
+using System.Globalization;
+using Alliance.Application;
+using Alliance.Application.Backups;
+using Microsoft.Extensions.Configuration;
+
+namespace Alliance.Cli.Commands;
+
+/// <summary>
+/// <c>alliance backup</c> and <c>alliance restore</c>: a consistent copy of the database the web app uses (with its
+/// Data Protection key ring), taken while the app runs, and its verified restore. Neither opens the database through
+/// migrations: a backup must not change what it copies, and a restore checks the backup before it touches anything.
+/// </summary>
+internal static class BackupCommands
+{
+    public static Command Backup(TextWriter output)
+    {
+        var file = new Option<string>("--out") { Description = "The backup file to write, such as /backups/alliance-2026-03-10.zip.", Required = true };
+        var force = new Option<bool>("--force") { Description = "Replace the file if it already exists." };
+        var command = new Command("backup",
+            "Writes a consistent copy of the database, with its Data Protection key ring, to one file while the app runs. " +
+            "The key-encryption key is not included: keep a copy of it apart from database backups.")
+        {
+            file, force,
+        };
+        command.SetAction(async (parse, ct) =>
+        {
+            var error = parse.InvocationConfiguration.Error;
+            try
+            {
+                var settings = Settings(parse.GetValue(CliApp.DataOption));
+                await output.WriteLineAsync($"Backing up {Describe(settings)}...").ConfigureAwait(false);
+                var result = await new DatabaseBackups(TimeProvider.System)
+                    .BackupAsync(settings, parse.GetValue(file)!, parse.GetValue(force), ct).ConfigureAwait(false);
+                var m = result.Manifest;
+                await output.WriteLineAsync(Invariant($"Backup written: {result.Path} ({Size(result.Length)})")).ConfigureAwait(false);
+                await output.WriteLineAsync(Invariant($"  taken {m.CreatedAt:yyyy-MM-dd HH:mm:ss}Z by Alliance {m.AllianceVersion}; schema {m.Schema ?? "none"}")).ConfigureAwait(false);
+                if (m.IntegrityCheck is not null)
+                    await output.WriteLineAsync($"  integrity check of the copy: {m.IntegrityCheck}").ConfigureAwait(false);
+                await output.WriteLineAsync($"  {KeyRing(m.RowCounts)}").ConfigureAwait(false);
+                await output.WriteLineAsync($"  rows: {Rows(m.RowCounts)}").ConfigureAwait(false);
+                await output.WriteLineAsync($"  SHA-256 of {m.PayloadName}: {m.PayloadSha256}").ConfigureAwait(false);
+                await output.WriteLineAsync("Not in this backup: the key-encryption key (the key file or certificate that protects the key ring). " +
+                    "Keep a copy of it apart from the database backups; without it the notes in any backup cannot be read.").ConfigureAwait(false);
+                return 0;
+            }
+            catch (Exception e) when (e is BackupException or InvalidOperationException or ArgumentException)
+            {
+                await error.WriteLineAsync($"Backup failed: {e.Message}").ConfigureAwait(false);
+                return 1;
+            }
+        });
+        return command;
+    }
+
+    public static Command Restore(TextWriter output)
+    {
+        var file = new Argument<string>("FILE") { Description = "A backup file written by 'alliance backup'." };
+        var force = new Option<bool>("--force") { Description = "Replace a database that already holds data." };
+        var to = new Option<string?>("--to")
+        {
+            Description = "Restore into this database instead of the configured one: a connection string of the backup's provider " +
+                "(for PostgreSQL, such as Host=db;Database=alliance_restored;Username=alliance).",
+        };
+        var command = new Command("restore",
+            "Checks a backup file (manifest and SHA-256), then restores it into the configured database (or --to). " +
+            "Stop the web app first. A database that already holds data is replaced only with --force; on any error it is left as it was.")
+        {
+            file, force, to,
+        };
+        command.SetAction(async (parse, ct) =>
+        {
+            var error = parse.InvocationConfiguration.Error;
+            var path = Path.GetFullPath(parse.GetValue(file)!);
+            try
+            {
+                var manifest = BackupFile.ReadManifest(path);
+                var connection = parse.GetValue(to);
+                var target = string.IsNullOrWhiteSpace(connection)
+                    ? Settings(parse.GetValue(CliApp.DataOption))
+                    : new DatabaseSettings(manifest.Provider, connection);
+                await output.WriteLineAsync(Invariant(
+                    $"Backup {path}: {manifest.Provider}, taken {manifest.CreatedAt:yyyy-MM-dd HH:mm:ss}Z by Alliance {manifest.AllianceVersion}.")).ConfigureAwait(false);
+                await output.WriteLineAsync($"Restoring into {Describe(target)}...").ConfigureAwait(false);
+                var result = await DatabaseBackups.RestoreAsync(path, target, parse.GetValue(force), ct).ConfigureAwait(false);
+                await output.WriteLineAsync($"Restored into {result.Target}; the backup's SHA-256 matched its manifest.").ConfigureAwait(false);
+                await output.WriteLineAsync($"  integrity check: {result.IntegrityCheck}").ConfigureAwait(false);
+                await output.WriteLineAsync($"  {KeyRing(result.RowCounts)}").ConfigureAwait(false);
+                await output.WriteLineAsync($"  rows: {Rows(result.RowCounts)}").ConfigureAwait(false);
+                await output.WriteLineAsync("Before starting the web app, put back the key-encryption key that protected this key ring " +
+                    "(the key file or certificate named by the DataProtection settings); it is not in the backup, and without it the notes cannot be read.").ConfigureAwait(false);
+                return 0;
+            }
+            catch (Exception e) when (e is BackupException or InvalidOperationException or ArgumentException)
+            {
+                await error.WriteLineAsync($"Restore failed: {e.Message}").ConfigureAwait(false);
+                return 1;
+            }
+        });
+        return command;
+    }
+
+    /// <summary>The database the web app would use with the same <c>--data</c>, <c>ALLIANCE_DATA</c> and <c>Database__*</c> settings.</summary>
+    private static DatabaseSettings Settings(string? dataFolder)
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddEnvironmentVariables()
+            .AddInMemoryCollection(dataFolder is null ? [] : [new KeyValuePair<string, string?>("data", dataFolder)])
+            .Build();
+        return DatabaseSettings.From(configuration, DataFolder.Resolve(configuration));
+    }
+
+    private static string Describe(DatabaseSettings settings) => settings.Provider == DatabaseProvider.Sqlite
+        ? $"the SQLite database {DatabaseBackups.Describe(settings)}"
+        : $"the PostgreSQL database {DatabaseBackups.Describe(settings)}";
+
+    private static string KeyRing(IReadOnlyDictionary<string, long> counts) =>
+        counts.TryGetValue(DatabaseBackups.KeyRingTable, out var keys)
+            ? Invariant($"Data Protection key ring: {keys} key(s), in the database and so in the backup")
+            : "Data Protection key ring: no key table in this database";
+
+    private static string Rows(IReadOnlyDictionary<string, long> counts) =>
+        string.Join(", ", counts.Select(c => Invariant($"{c.Key} {c.Value}")));
+
+    private static string Size(long bytes) => bytes switch
+    {
+        < 1024 * 1024 => Invariant($"{bytes / 1024.0:0.0} KiB"),
+        < 1024L * 1024 * 1024 => Invariant($"{bytes / (1024.0 * 1024):0.0} MiB"),
+        _ => Invariant($"{bytes / (1024.0 * 1024 * 1024):0.00} GiB"),
+    };
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}
