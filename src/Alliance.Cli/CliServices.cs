@@ -49,6 +49,8 @@ internal static class CliServices
         await using var scope = provider.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AllianceDbContext>();
         await DatabaseSettings.MigrateAsync(db, ct).ConfigureAwait(false);
+        // Reads or creates the key ring now, outside any transaction a command opens later.
+        provider.GetRequiredService<ISensitiveTextProtector>().Protect(string.Empty);
         if (parse.GetValue(CliApp.OnBehalfOfOption) is { Length: > 0 } email)
         {
             var normalized = email.Trim().ToUpperInvariant();

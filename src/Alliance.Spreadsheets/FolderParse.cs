@@ -177,7 +177,8 @@ internal sealed partial class FolderParse
     private SpreadsheetReadResult Finish()
     {
         var sw = System.Diagnostics.Stopwatch.StartNew();
-        if (_problems.Count == 0 && _builder.ScoreCount > 0)
+        // Only valid rows reach the builder, so repeats can be found alongside every other problem.
+        if (_builder.ScoreCount > 0)
         {
             FindDuplicateScores();
         }

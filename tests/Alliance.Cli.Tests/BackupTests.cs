@@ -67,6 +67,8 @@ public sealed class BackupTests(ITestOutputHelper log) : IDisposable
         Assert.True(code == 0, error);
         Assert.Contains("integrity check: ok", output, StringComparison.Ordinal);
         Assert.Contains("Data Protection key ring: 1 key(s)", output, StringComparison.Ordinal);
+        Assert.Contains($"The key-encryption key at {Path.Combine(keys, KeyProtection.DefaultFileName)} unlocks all 1 key(s)", output, StringComparison.Ordinal);
+        Assert.Equal("", error);
 
         var restored = SqliteSettings(target);
         Assert.Equal("ok", await IntegrityCheckAsync(Path.Combine(target, DatabaseSettings.SqliteFileName)));
@@ -83,6 +85,19 @@ public sealed class BackupTests(ITestOutputHelper log) : IDisposable
             Assert.Empty(await AuditLedger.VerifyAsync(db));
             Assert.Equal(sourceKeys, await KeyRingAsync(db));
         }
+
+        // Restored beside another key-encryption key, or none, the restore says plainly that the notes will not read,
+        // and creates no key file of its own.
+        var elsewhere = Path.Combine(_root, "elsewhere");
+        Protection(restored, Path.Combine(elsewhere, "keys")).Dispose();
+        (code, _, error) = await RunAsync("restore", backup, "--data", Path.Combine(elsewhere, "data"));
+        Assert.Equal(0, code);
+        Assert.Contains("unlocks 0 of the 1 key(s) of the restored key ring: it is not the key that protected them", error, StringComparison.Ordinal);
+        var keyless = Path.Combine(_root, "keyless");
+        (code, _, error) = await RunAsync("restore", backup, "--data", Path.Combine(keyless, "data"));
+        Assert.Equal(0, code);
+        Assert.Contains($"WARNING: there is no key-encryption key at {Path.Combine(keyless, "keys", KeyProtection.DefaultFileName)}", error, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Path.Combine(keyless, "keys")));
 
         // The restored key ring, unlocked by the same key-encryption key, reads what was protected before the backup;
         // with any other key-encryption key it reads nothing.
@@ -253,10 +268,13 @@ public sealed class BackupTests(ITestOutputHelper log) : IDisposable
         var empty = await PostgresServer.CreateDatabaseAsync();
         try
         {
-            var (code, output, error) = await RunAsync("restore", backup, "--to", empty, "--data", Folder("unused"));
+            // A password in the connection string goes to pg_restore through its environment, and into no message.
+            const string password = "never-printed-7f3a";
+            var withPassword = new NpgsqlConnectionStringBuilder(empty) { Password = password }.ConnectionString;
+            var (code, output, error) = await RunAsync("restore", backup, "--to", withPassword, "--data", Folder("unused"));
             Assert.True(code == 0, error + output);
             Assert.Contains("row counts match the manifest", output, StringComparison.Ordinal);
-            Assert.DoesNotContain("Password", output, StringComparison.OrdinalIgnoreCase);
+            Assert.DoesNotContain(password, output + error, StringComparison.Ordinal);
 
             var restored = new DatabaseSettings(DatabaseProvider.Postgres, empty);
             await using (var db = Open(restored))

@@ -90,9 +90,10 @@ public static class BackupFile
 
     /// <summary>
     /// Writes the backup file: first to a private temporary file beside <paramref name="path"/>, flushed to disk,
-    /// then moved into place, so that a half-written backup never carries the final name.
+    /// then (after <paramref name="beforePublish"/>) moved into place, so that a half-written backup never carries the final name.
     /// </summary>
-    internal static async Task<BackupManifest> WriteAsync(string path, BackupManifest manifest, string payloadFile, CompressionLevel level, bool replace, CancellationToken ct)
+    internal static async Task<BackupManifest> WriteAsync(string path, BackupManifest manifest, string payloadFile, CompressionLevel level, bool replace,
+        Func<BackupManifest, Task> beforePublish, CancellationToken ct)
     {
         var (sha256, length) = await HashAsync(payloadFile, ct).ConfigureAwait(false);
         manifest = manifest with { PayloadLength = length, PayloadSha256 = sha256 };
@@ -112,6 +113,7 @@ public static class BackupFile
                 await file.FlushAsync(ct).ConfigureAwait(false);
                 file.Flush(flushToDisk: true);
             }
+            await beforePublish(manifest).ConfigureAwait(false);
             File.Move(temp, path, overwrite: replace);
             return manifest;
         }

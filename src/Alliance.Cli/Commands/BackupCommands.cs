@@ -1,5 +1,7 @@
 using System.CommandLine;
+using System.Data.Common;
 using System.Globalization;
+using System.Security.Cryptography;
 using Alliance.Application;
 using Alliance.Application.Backups;
 using Microsoft.Extensions.Configuration;
@@ -87,8 +89,7 @@ internal static class BackupCommands
                 await output.WriteLineAsync($"  integrity check: {result.IntegrityCheck}").ConfigureAwait(false);
                 await output.WriteLineAsync($"  {KeyRing(result.RowCounts)}").ConfigureAwait(false);
                 await output.WriteLineAsync($"  rows: {Rows(result.RowCounts)}").ConfigureAwait(false);
-                await output.WriteLineAsync("Before starting the web app, put back the key-encryption key that protected this key ring " +
-                    "(the key file or certificate named by the DataProtection settings); it is not in the backup, and without it the notes cannot be read.").ConfigureAwait(false);
+                await ReportKeyRingAsync(target, parse.GetValue(CliApp.DataOption), output, error).ConfigureAwait(false);
                 return 0;
             }
             catch (Exception e) when (e is BackupException or InvalidOperationException or ArgumentException)
@@ -100,14 +101,51 @@ internal static class BackupCommands
         return command;
     }
 
-    /// <summary>The database the web app would use with the same <c>--data</c>, <c>ALLIANCE_DATA</c> and <c>Database__*</c> settings.</summary>
-    private static DatabaseSettings Settings(string? dataFolder)
+    /// <summary>The settings of the web app: the same <c>--data</c>, <c>ALLIANCE_DATA</c>, <c>Database__*</c> and <c>DataProtection__*</c>.</summary>
+    private static (IConfiguration Configuration, string DataFolder) Configuration(string? dataFolder)
     {
         var configuration = new ConfigurationBuilder()
             .AddEnvironmentVariables()
             .AddInMemoryCollection(dataFolder is null ? [] : [new KeyValuePair<string, string?>("data", dataFolder)])
             .Build();
-        return DatabaseSettings.From(configuration, DataFolder.Resolve(configuration));
+        return (configuration, DataFolder.Resolve(configuration));
+    }
+
+    /// <summary>The database the web app would use with the same settings.</summary>
+    private static DatabaseSettings Settings(string? dataFolder)
+    {
+        var (configuration, folder) = Configuration(dataFolder);
+        return DatabaseSettings.From(configuration, folder);
+    }
+
+    /// <summary>
+    /// Says whether the key-encryption key in place unlocks the restored key ring: the notes are readable only if it does.
+    /// A warning, not a failure: the database itself was restored.
+    /// </summary>
+    private static async Task ReportKeyRingAsync(DatabaseSettings target, string? dataFolder, TextWriter output, TextWriter error)
+    {
+        var (configuration, folder) = Configuration(dataFolder);
+        KeyRingStatus status;
+        try
+        {
+            status = KeyRingCheck.Check(target, configuration, folder);
+        }
+        catch (Exception e) when (e is InvalidOperationException or CryptographicException or IOException or DbException)
+        {
+            await error.WriteLineAsync($"WARNING: the restored key ring could not be checked ({e.Message}). Make sure the key-encryption key that protected it is in place before starting the web app.").ConfigureAwait(false);
+            return;
+        }
+        var path = status.KeyEncryptionKeyPath;
+        if (status.Keys == 0)
+            await output.WriteLineAsync("The restored key ring has no keys yet; the web app creates its first one when it needs it.").ConfigureAwait(false);
+        else if (status.AllUnlocked)
+            await output.WriteLineAsync(Invariant($"The key-encryption key at {path} unlocks all {status.Keys} key(s) of the restored key ring: the notes can be read.")).ConfigureAwait(false);
+        else if (!status.KeyFileFound)
+            await error.WriteLineAsync($"WARNING: there is no key-encryption key at {path}. Put back the key file that protected this key ring (it is kept apart from backups), or set DataProtection__CertificatePath, BEFORE starting the web app: started without it, Alliance creates a new key file and the restored notes cannot be read.").ConfigureAwait(false);
+        else if (status.Problem is not null)
+            await error.WriteLineAsync($"WARNING: the key-encryption key at {path} cannot be used: {status.Problem}. The restored notes cannot be read until it can.").ConfigureAwait(false);
+        else
+            await error.WriteLineAsync(Invariant($"WARNING: the key-encryption key at {path} unlocks {status.Unlocked} of the {status.Keys} key(s) of the restored key ring: it is not the key that protected them. Put that key file in its place (or list it under DataProtection__PreviousCertificates) before starting the web app, or the notes protected by those keys cannot be read.")).ConfigureAwait(false);
     }
 
     private static string Describe(DatabaseSettings settings) => settings.Provider == DatabaseProvider.Sqlite

@@ -5,7 +5,7 @@ using Alliance.Web.Security;
 namespace Alliance.Web.Hosting;
 
 /// <summary>Writes buffered reads to the audit trail every half second, and once more when the host stops.</summary>
-internal sealed partial class AuditFlusher(AuditReads reads, IServiceScopeFactory scopes, ILogger<AuditFlusher> log) : BackgroundService
+internal sealed partial class AuditFlusher(AuditReads reads, IServiceScopeFactory scopes, ISensitiveTextProtector protector, ILogger<AuditFlusher> log) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -13,7 +13,11 @@ internal sealed partial class AuditFlusher(AuditReads reads, IServiceScopeFactor
         try
         {
             while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                // Keeps the key ring fresh from here, so a new key is never first written inside a request's transaction.
+                protector.Protect(string.Empty);
                 await FlushAsync(stoppingToken);
+            }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested) { }
     }

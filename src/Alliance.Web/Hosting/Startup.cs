@@ -43,6 +43,8 @@ public static class Startup
         var log = scope.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger("Alliance");
         var settings = scope.ServiceProvider.GetRequiredService<DatabaseSettings>();
         await DatabaseSettings.MigrateAsync(db).ConfigureAwait(false);
+        // Reads or creates the key ring now, outside any transaction a request opens later.
+        scope.ServiceProvider.GetRequiredService<ISensitiveTextProtector>().Protect(string.Empty);
         await scope.ServiceProvider.GetRequiredService<StaffAccounts>().EnsureRolesAsync().ConfigureAwait(false);
 
         var wantDemo = app.Environment.IsDevelopment() || app.Configuration.GetValue<bool>("Demo");
