@@ -46,6 +46,8 @@ public sealed class AllianceDbContext(DbContextOptions<AllianceDbContext> option
     public DbSet<SupervisionLine> SupervisionLines => Set<SupervisionLine>();
     public DbSet<PasswordSetupToken> PasswordSetupTokens => Set<PasswordSetupToken>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+    public DbSet<BreakGlassGrant> BreakGlassGrants => Set<BreakGlassGrant>();
+    public DbSet<Notification> Notifications => Set<Notification>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
     public DbSet<AuditChainHead> AuditChainHeads => Set<AuditChainHead>();
 
@@ -144,6 +146,8 @@ public sealed class AllianceDbContext(DbContextOptions<AllianceDbContext> option
         ScopeToAgency<SessionAttendee>(builder);
         ScopeToAgency<CaseAssignment>(builder);
         ScopeToAgency<SupervisionLine>(builder);
+        ScopeToAgency<BreakGlassGrant>(builder);
+        ScopeToAgency<Notification>(builder);
 
         var converter = protector is null ? null : SensitiveText.Converter(protector);
         foreach (var property in builder.Model.GetEntityTypes().SelectMany(t => t.GetProperties()))

@@ -179,3 +179,27 @@ internal sealed class AuditChainHeadConfiguration : IEntityTypeConfiguration<Aud
         b.Property(h => h.LastHash).HasMaxLength(64);
     }
 }
+
+internal sealed class BreakGlassGrantConfiguration : IEntityTypeConfiguration<BreakGlassGrant>
+{
+    public void Configure(EntityTypeBuilder<BreakGlassGrant> b)
+    {
+        b.ToTable("break_glass_grants");
+        b.Property(g => g.Reason).HasMaxLength(500);
+        b.HasIndex(g => new { g.AgencyId, g.StaffId, g.ExpiresAt });
+        b.HasOne<Case>().WithMany().HasForeignKey(g => g.CaseId).OnDelete(DeleteBehavior.Restrict);
+        b.HasOne<StaffUser>().WithMany().HasForeignKey(g => g.StaffId).OnDelete(DeleteBehavior.Restrict);
+    }
+}
+
+internal sealed class NotificationConfiguration : IEntityTypeConfiguration<Notification>
+{
+    public void Configure(EntityTypeBuilder<Notification> b)
+    {
+        b.ToTable("notifications");
+        b.Property(n => n.Kind).HasMaxLength(32);
+        b.Property(n => n.Text).HasMaxLength(1000);
+        b.HasIndex(n => new { n.AgencyId, n.RecipientId, n.ReadAt });
+        b.HasOne<StaffUser>().WithMany().HasForeignKey(n => n.RecipientId).OnDelete(DeleteBehavior.Cascade);
+    }
+}

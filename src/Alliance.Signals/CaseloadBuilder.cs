@@ -35,6 +35,22 @@ public sealed class CaseloadBuilder
         _scores = new ScoreRecord[Math.Max(16, expectedScores)];
     }
 
+    /// <summary>Makes room for at least as many of each as given, so that adding a large folder does not regrow the lists.</summary>
+    /// <param name="cases">Families.</param>
+    /// <param name="members">Members.</param>
+    /// <param name="sessions">Sessions.</param>
+    /// <param name="scores">Scores.</param>
+    public void EnsureCapacity(int cases = 0, int members = 0, int sessions = 0, int scores = 0)
+    {
+        _caseIds.EnsureCapacity(cases);
+        _members.EnsureCapacity(members);
+        _sessions.EnsureCapacity(sessions);
+        if (_scores.Length < scores)
+        {
+            Array.Resize(ref _scores, scores);
+        }
+    }
+
     /// <summary>How many scores have been added.</summary>
     public int ScoreCount => _scoreCount;
 

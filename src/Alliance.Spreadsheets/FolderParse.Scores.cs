@@ -20,10 +20,13 @@ internal sealed partial class FolderParse
 
         var headerCount = _record.Count;
         var chunks = SplitIntoChunks(text, cursor.Position, cursor.Line, _parallelThreshold);
+        var expected = text.AsSpan().Count('\n');
+        _builder.EnsureCapacity(scores: expected);
+        _scoreLines.EnsureCapacity(expected);
         var readers = new ScoreChunk[chunks.Count];
         for (var k = 0; k < readers.Length; k++)
         {
-            readers[k] = new ScoreChunk(this, map, headerCount);
+            readers[k] = new ScoreChunk(this, map, headerCount, (int)((long)expected * (chunks[k].End - chunks[k].Start) / Math.Max(1, text.Length)) + 16);
         }
 
         if (readers.Length == 1)
@@ -95,14 +98,14 @@ internal sealed partial class FolderParse
     private readonly record struct ScoreRow(int Member, int Session, int Instrument, Rater Rater, Score Score, int Line);
 
     /// <summary>Reads and checks the rows of one chunk of scores.csv, keeping its own rows and problems.</summary>
-    private sealed class ScoreChunk(FolderParse parse, int[] map, int headerCount)
+    private sealed class ScoreChunk(FolderParse parse, int[] map, int headerCount, int expectedRows)
     {
         private readonly CsvRecord _record = new();
         private readonly string?[] _instrumentTexts = new string?[8];
         private readonly int[] _instrumentIndexes = new int[8];
         private int _instrumentsCached;
 
-        public List<ScoreRow> Rows { get; } = [];
+        public List<ScoreRow> Rows { get; } = new(expectedRows);
 
         public List<(int Line, string Column, string Sentence)> Problems { get; } = [];
 

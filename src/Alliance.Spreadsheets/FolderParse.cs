@@ -487,7 +487,13 @@ internal sealed partial class FolderParse
 
         _sessionsRead = true;
         var headerCount = _record.Count;
+        var expected = text.AsSpan().Count('\n');
+        _sessions.EnsureCapacity(expected);
+        _sessionInfo.EnsureCapacity(expected);
+        _builder.EnsureCapacity(sessions: expected);
         Span<int> attended = stackalloc int[64];
+        string? lastCaseId = null;
+        var lastCase = -1;
         while (NextRow(Sessions, cursor, headerCount, out var ok))
         {
             if (!ok)
@@ -501,7 +507,16 @@ internal sealed partial class FolderParse
             var dateText = _record.Get(map[2]);
             var hasCase = Required(Sessions, caseId, "case_id");
             var caseIndex = -1;
-            if (hasCase && !FindCase(Sessions, caseId, out caseIndex))
+            if (hasCase && lastCaseId is not null && caseId.SequenceEqual(lastCaseId))
+            {
+                caseIndex = lastCase;
+            }
+            else if (hasCase && FindCase(Sessions, caseId, out caseIndex))
+            {
+                lastCase = caseIndex;
+                lastCaseId = _caseIds[caseIndex];
+            }
+            else
             {
                 caseIndex = -1;
             }

@@ -56,6 +56,7 @@ public sealed class BackupTests(ITestOutputHelper log) : IDisposable
 
         Assert.True(code == 0, error);
         Assert.Contains("integrity check of the copy: ok", output, StringComparison.Ordinal);
+        var backupOutput = output;
         Assert.Contains("Not in this backup: the key-encryption key", output, StringComparison.Ordinal);
         var before = committed.Where(c => c.At < began).Select(c => c.Id).ToList();
         var during = committed.Count(c => c.At >= began && c.At <= ended);
@@ -84,7 +85,17 @@ public sealed class BackupTests(ITestOutputHelper log) : IDisposable
             Assert.Equal(ids.Count, await db.Members.Select(m => m.CaseId).Distinct().CountAsync());
             Assert.Empty(await AuditLedger.VerifyAsync(db));
             Assert.Equal(sourceKeys, await KeyRingAsync(db));
+            // The restore is in the restored audit trail, as an operator's import; the export happened after the copy.
+            var entries = await db.AuditEntries.Where(e => e.RecordType == "database").ToListAsync();
+            Assert.Equal([(AuditActions.Import, AuditActorKind.Operator)], entries.Select(e => (e.Action, e.ActorKind)));
         }
+        await using (var db = source.OpenAsOperator())
+        {
+            var exports = await db.AuditEntries.Where(e => e.RecordType == "database").Select(e => e.Action).ToListAsync();
+            Assert.Equal([AuditActions.Export], exports);
+            Assert.Empty(await AuditLedger.VerifyAsync(db));
+        }
+        Assert.Contains("audit trail: recorded as an operator export in the trail of 1 agency", backupOutput, StringComparison.Ordinal);
 
         // Restored beside another key-encryption key, or none, the restore says plainly that the notes will not read,
         // and creates no key file of its own.
@@ -255,7 +266,7 @@ public sealed class BackupTests(ITestOutputHelper log) : IDisposable
         var writer = Task.Run(() => WriteCasesAsync(source.OpenAsOperator, agencyId, therapistId, committed, clock, stop.Token));
         await WaitForAsync(() => committed.Count >= 20);
         var began = clock.Elapsed;
-        var result = await new DatabaseBackups(TimeProvider.System).BackupAsync(source.Settings, backup, replace: false);
+        var result = await new DatabaseBackups(TimeProvider.System).BackupAsync(source.Settings, backup, replace: false, new BackupOperator("backup-tests"));
         var ended = clock.Elapsed;
         await stop.CancelAsync();
         await writer;
@@ -274,6 +285,7 @@ public sealed class BackupTests(ITestOutputHelper log) : IDisposable
             var (code, output, error) = await RunAsync("restore", backup, "--to", withPassword, "--data", Folder("unused"));
             Assert.True(code == 0, error + output);
             Assert.Contains("row counts match the manifest", output, StringComparison.Ordinal);
+            Assert.Contains("unlocks all 1 key(s) of the restored key ring", output, StringComparison.Ordinal);
             Assert.DoesNotContain(password, output + error, StringComparison.Ordinal);
 
             var restored = new DatabaseSettings(DatabaseProvider.Postgres, empty);
@@ -285,6 +297,7 @@ public sealed class BackupTests(ITestOutputHelper log) : IDisposable
                 Assert.Equal([2], await db.Members.GroupBy(m => m.CaseId).Select(g => g.Count()).Distinct().ToListAsync());
                 Assert.Empty(await AuditLedger.VerifyAsync(db));
                 Assert.Equal(sourceKeys, await KeyRingAsync(db));
+                Assert.Equal([AuditActions.Import], await db.AuditEntries.Where(e => e.RecordType == "database").Select(e => e.Action).ToListAsync());
                 // The restored schema is the one the migrations made: nothing is pending.
                 Assert.Empty(await db.Database.GetPendingMigrationsAsync());
             }

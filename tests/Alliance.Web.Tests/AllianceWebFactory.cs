@@ -21,6 +21,12 @@ public sealed class AllianceWebFactory : WebApplicationFactory<Program>
     private readonly string _folder = Path.Combine(Path.GetTempPath(), "alliance-web-" + Guid.NewGuid().ToString("N"));
 
     public const string Password = DemoAgency.Password;
+
+    /// <summary>The data folder (the SQLite file lives here).</summary>
+    public string DataFolder => _folder;
+
+    /// <summary>Where the key-encryption certificate is kept: apart from the data folder.</summary>
+    public string KeysFolder => _folder + "-keys";
     public const string Therapist = "tobias@harbourlight.example";
     public const string OtherTherapist = "amara@harbourlight.example";
     public const string Supervisor = "supervisor@harbourlight.example";
@@ -30,6 +36,7 @@ public sealed class AllianceWebFactory : WebApplicationFactory<Program>
     {
         builder.UseEnvironment("Production");
         builder.UseSetting("data", _folder);
+        builder.UseSetting("keys", KeysFolder);
         builder.UseSetting("Demo", "true");
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
     }
@@ -78,7 +85,8 @@ public sealed class AllianceWebFactory : WebApplicationFactory<Program>
         if (disposing)
         {
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-            try { Directory.Delete(_folder, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+            foreach (var folder in new[] { _folder, KeysFolder })
+                try { Directory.Delete(folder, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
         }
     }
 }

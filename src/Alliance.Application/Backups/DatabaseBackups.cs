@@ -1,15 +1,21 @@
+using System.Data.Common;
 using System.IO.Compression;
 using System.Reflection;
 using Alliance.Data;
+using Alliance.Data.Auditing;
 using Microsoft.EntityFrameworkCore;
 
 namespace Alliance.Application.Backups;
 
-/// <summary>A backup written: where, and what its manifest says.</summary>
-public sealed record BackupResult(string Path, long Length, BackupManifest Manifest);
+/// <summary>A backup written: where, what its manifest says, and how many agencies' audit trails record it (null: schema too old to record).</summary>
+public sealed record BackupResult(string Path, long Length, BackupManifest Manifest, int? AuditedAgencies);
 
-/// <summary>A restore done: into what, the manifest it was checked against, and what the restored database holds.</summary>
-public sealed record RestoreResult(DatabaseProvider Provider, string Target, BackupManifest Manifest, string IntegrityCheck, IReadOnlyDictionary<string, long> RowCounts);
+/// <summary>
+/// A restore done: into what, the manifest it was checked against, what the restored database holds, and how many
+/// agencies' audit trails record it (null when not recorded), and what went wrong in recording it, if anything.
+/// </summary>
+public sealed record RestoreResult(DatabaseProvider Provider, string Target, BackupManifest Manifest, string IntegrityCheck,
+    IReadOnlyDictionary<string, long> RowCounts, int? AuditedAgencies, string? AuditProblem);
 
 /// <summary>
 /// <c>alliance backup</c> and <c>alliance restore</c>: a consistent copy of the whole database, and so of the Data
@@ -26,9 +32,10 @@ public sealed class DatabaseBackups(TimeProvider clock)
     /// complete; an existing file is replaced only when <paramref name="replace"/> is true.
     /// </summary>
     /// <exception cref="BackupException">The database could not be copied, or the file not written; the message says why and where.</exception>
-    public async Task<BackupResult> BackupAsync(DatabaseSettings database, string outputPath, bool replace, CancellationToken ct = default)
+    public async Task<BackupResult> BackupAsync(DatabaseSettings database, string outputPath, bool replace, BackupOperator who, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(database);
+        ArgumentNullException.ThrowIfNull(who);
         ArgumentException.ThrowIfNullOrWhiteSpace(outputPath);
         var output = Path.GetFullPath(outputPath);
         var folder = Path.GetDirectoryName(output)!;
@@ -51,7 +58,13 @@ public sealed class DatabaseBackups(TimeProvider clock)
                 var source = SqliteBackup.DatabasePath(database.ConnectionString);
                 if (string.Equals(source, output, StringComparison.Ordinal))
                     throw new BackupException($"--out {output} is the database itself; choose another file.");
-                facts = await SqliteBackup.CopyAsync(source, payload, ct).ConfigureAwait(false);
+                if (!File.Exists(source))
+                    throw new BackupException($"There is no database at {source}. Check --data (or ALLIANCE_DATA) and Database__ConnectionString.");
+            }
+            var actor = await BackupAudit.ResolveAsync(database, who, ct).ConfigureAwait(false);
+            if (database.Provider == DatabaseProvider.Sqlite)
+            {
+                facts = await SqliteBackup.CopyAsync(SqliteBackup.DatabasePath(database.ConnectionString), payload, ct).ConfigureAwait(false);
                 (payloadName, level) = (SqliteBackup.PayloadName, CompressionLevel.Optimal);
             }
             else
@@ -74,8 +87,14 @@ public sealed class DatabaseBackups(TimeProvider clock)
                 RowCounts = facts.RowCounts,
                 IntegrityCheck = database.Provider == DatabaseProvider.Sqlite ? facts.IntegrityCheck : null,
             };
-            manifest = await BackupFile.WriteAsync(output, manifest, payload, level, replace, ct).ConfigureAwait(false);
-            return new BackupResult(output, new FileInfo(output).Length, manifest);
+            int? audited = null;
+            // The export is in the audit trail before the file carries its name: no backup exists unrecorded.
+            manifest = await BackupFile.WriteAsync(output, manifest, payload, level, replace, async written =>
+            {
+                audited = await RecordAsync(database, actor, AuditActions.Export, "backup",
+                    $"alliance backup to {output} (SHA-256 {written.PayloadSha256})", ct).ConfigureAwait(false);
+            }, ct).ConfigureAwait(false);
+            return new BackupResult(output, new FileInfo(output).Length, manifest, audited);
         }
         catch (IOException e)
         {
@@ -98,26 +117,25 @@ public sealed class DatabaseBackups(TimeProvider clock)
     /// it was.
     /// </summary>
     /// <exception cref="BackupException">The backup is damaged or does not fit the target, or the target cannot be replaced.</exception>
-    public static async Task<RestoreResult> RestoreAsync(string backupPath, DatabaseSettings target, bool force, CancellationToken ct = default)
+    public async Task<RestoreResult> RestoreAsync(string backupPath, DatabaseSettings target, bool force, BackupOperator who, CancellationToken ct = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(backupPath);
         ArgumentNullException.ThrowIfNull(target);
+        ArgumentNullException.ThrowIfNull(who);
         var path = Path.GetFullPath(backupPath);
         var manifest = BackupFile.ReadManifest(path);
         if (manifest.Provider != target.Provider)
-            throw new BackupException($"{path} is a backup of a {Name(manifest.Provider)} database, but the target is {Name(target.Provider)}. " +
-                $"Set Database__Provider={manifest.Provider} and Database__ConnectionString, or pass --to with a {Name(manifest.Provider)} connection string. Nothing was restored.");
+            throw new BackupException($"{path} is a backup of a {Name(manifest.Provider)} database, but the target is {Name(target.Provider)}; a backup restores only into the engine it came from. " +
+                (manifest.Provider == DatabaseProvider.Sqlite
+                    ? "Unset Database__Provider (or set it to Sqlite) and point --data at the data folder to restore into. Nothing was restored."
+                    : "Set Database__Provider=Postgres and Database__ConnectionString, or pass --to with a PostgreSQL connection string. Nothing was restored."));
         var known = KnownMigrations(target);
+        CopyFacts facts;
         try
         {
-            if (target.Provider == DatabaseProvider.Sqlite)
-            {
-                var file = SqliteBackup.DatabasePath(target.ConnectionString);
-                var facts = await SqliteBackup.RestoreAsync(path, manifest, file, force, known, ct).ConfigureAwait(false);
-                return new RestoreResult(target.Provider, file, manifest, facts.IntegrityCheck, facts.RowCounts);
-            }
-            var restored = await PostgresBackup.RestoreAsync(path, manifest, target.ConnectionString, force, known, ct).ConfigureAwait(false);
-            return new RestoreResult(target.Provider, PostgresTools.Describe(target.ConnectionString), manifest, restored.IntegrityCheck, restored.RowCounts);
+            facts = target.Provider == DatabaseProvider.Sqlite
+                ? await SqliteBackup.RestoreAsync(path, manifest, SqliteBackup.DatabasePath(target.ConnectionString), force, known, ct).ConfigureAwait(false)
+                : await PostgresBackup.RestoreAsync(path, manifest, target.ConnectionString, force, known, ct).ConfigureAwait(false);
         }
         catch (IOException e)
         {
@@ -126,6 +144,42 @@ public sealed class DatabaseBackups(TimeProvider clock)
         catch (UnauthorizedAccessException e)
         {
             throw new BackupException($"The restore could not be completed: {e.Message}", e);
+        }
+
+        // The restore is done; recording it is reported, not undone, if it fails.
+        int? audited = null;
+        string? problem = null;
+        AuditActor actor;
+        try
+        {
+            actor = await BackupAudit.ResolveAsync(target, who, ct).ConfigureAwait(false);
+        }
+        catch (BackupException e)
+        {
+            actor = AuditActor.Operator(who.SystemUser);
+            problem = $"{e.Message} The restore is recorded as the operator's alone.";
+        }
+        try
+        {
+            audited = await RecordAsync(target, actor, AuditActions.Import, "restore",
+                $"alliance restore of the backup taken {manifest.CreatedAt:yyyy-MM-dd HH:mm:ss}Z (SHA-256 {manifest.PayloadSha256}); entries written after that backup are not in this database", ct).ConfigureAwait(false);
+        }
+        catch (BackupException e)
+        {
+            problem = e.Message;
+        }
+        return new RestoreResult(target.Provider, Describe(target), manifest, facts.IntegrityCheck, facts.RowCounts, audited, problem);
+    }
+
+    private async Task<int?> RecordAsync(DatabaseSettings database, AuditActor actor, string action, string recordId, string reason, CancellationToken ct)
+    {
+        try
+        {
+            return await BackupAudit.RecordAsync(database, actor, action, recordId, reason, clock.GetUtcNow().UtcDateTime, ct).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is DbException or DbUpdateException or InvalidOperationException)
+        {
+            throw new BackupException($"The audit trail of {Describe(database)} could not record the {action}: {e.Message}", e);
         }
     }
 

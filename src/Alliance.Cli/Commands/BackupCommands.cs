@@ -33,7 +33,7 @@ internal static class BackupCommands
                 var settings = Settings(parse.GetValue(CliApp.DataOption));
                 await output.WriteLineAsync($"Backing up {Describe(settings)}...").ConfigureAwait(false);
                 var result = await new DatabaseBackups(TimeProvider.System)
-                    .BackupAsync(settings, parse.GetValue(file)!, parse.GetValue(force), ct).ConfigureAwait(false);
+                    .BackupAsync(settings, parse.GetValue(file)!, parse.GetValue(force), Operator(parse), ct).ConfigureAwait(false);
                 var m = result.Manifest;
                 await output.WriteLineAsync(Invariant($"Backup written: {result.Path} ({Size(result.Length)})")).ConfigureAwait(false);
                 await output.WriteLineAsync(Invariant($"  taken {m.CreatedAt:yyyy-MM-dd HH:mm:ss}Z by Alliance {m.AllianceVersion}; schema {m.Schema ?? "none"}")).ConfigureAwait(false);
@@ -42,6 +42,7 @@ internal static class BackupCommands
                 await output.WriteLineAsync($"  {KeyRing(m.RowCounts)}").ConfigureAwait(false);
                 await output.WriteLineAsync($"  rows: {Rows(m.RowCounts)}").ConfigureAwait(false);
                 await output.WriteLineAsync($"  SHA-256 of {m.PayloadName}: {m.PayloadSha256}").ConfigureAwait(false);
+                await output.WriteLineAsync($"  {Audited(result.AuditedAgencies, "export")}").ConfigureAwait(false);
                 await output.WriteLineAsync("Not in this backup: the key-encryption key (the key file or certificate that protects the key ring). " +
                     "Keep a copy of it apart from the database backups; without it the notes in any backup cannot be read.").ConfigureAwait(false);
                 return 0;
@@ -84,11 +85,16 @@ internal static class BackupCommands
                 await output.WriteLineAsync(Invariant(
                     $"Backup {path}: {manifest.Provider}, taken {manifest.CreatedAt:yyyy-MM-dd HH:mm:ss}Z by Alliance {manifest.AllianceVersion}.")).ConfigureAwait(false);
                 await output.WriteLineAsync($"Restoring into {Describe(target)}...").ConfigureAwait(false);
-                var result = await DatabaseBackups.RestoreAsync(path, target, parse.GetValue(force), ct).ConfigureAwait(false);
+                var result = await new DatabaseBackups(TimeProvider.System)
+                    .RestoreAsync(path, target, parse.GetValue(force), Operator(parse), ct).ConfigureAwait(false);
                 await output.WriteLineAsync($"Restored into {result.Target}; the backup's SHA-256 matched its manifest.").ConfigureAwait(false);
                 await output.WriteLineAsync($"  integrity check: {result.IntegrityCheck}").ConfigureAwait(false);
                 await output.WriteLineAsync($"  {KeyRing(result.RowCounts)}").ConfigureAwait(false);
                 await output.WriteLineAsync($"  rows: {Rows(result.RowCounts)}").ConfigureAwait(false);
+                if (result.AuditProblem is not null)
+                    await error.WriteLineAsync($"WARNING: the restore is complete, but recording it in the audit trail went wrong: {result.AuditProblem}").ConfigureAwait(false);
+                else
+                    await output.WriteLineAsync($"  {Audited(result.AuditedAgencies, "import")}").ConfigureAwait(false);
                 await ReportKeyRingAsync(target, parse.GetValue(CliApp.DataOption), output, error).ConfigureAwait(false);
                 return 0;
             }
@@ -151,6 +157,12 @@ internal static class BackupCommands
     private static string Describe(DatabaseSettings settings) => settings.Provider == DatabaseProvider.Sqlite
         ? $"the SQLite database {DatabaseBackups.Describe(settings)}"
         : $"the PostgreSQL database {DatabaseBackups.Describe(settings)}";
+
+    private static BackupOperator Operator(ParseResult parse) => new(Environment.UserName, parse.GetValue(CliApp.OnBehalfOfOption));
+
+    private static string Audited(int? agencies, string action) => agencies is { } count
+        ? Invariant($"audit trail: recorded as an operator {action} in the trail of {count} agenc{(count == 1 ? "y" : "ies")}")
+        : $"audit trail: not recorded, the database schema is older than this version of Alliance (the web app brings it up to date at start)";
 
     private static string KeyRing(IReadOnlyDictionary<string, long> counts) =>
         counts.TryGetValue(DatabaseBackups.KeyRingTable, out var keys)

@@ -24,6 +24,8 @@ public static class AllianceApp
         public const string Admin = "admin";
         public const string Supervisor = "supervisor";
         public const string Clinician = "clinician";
+        public const string CaseReader = "case-reader";
+        public const string AuditReader = "audit-reader";
     }
 
     /// <summary>Builds the application from command-line arguments (<c>--data DIR</c>, <c>--demo</c>, <c>--urls</c>...).</summary>
@@ -91,7 +93,10 @@ public static class AllianceApp
             .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().RequireClaim(StaffClaims.Agency).Build())
             .AddPolicy(Policies.Admin, p => p.RequireAuthenticatedUser().RequireRole(StaffRoles.Admin))
             .AddPolicy(Policies.Supervisor, p => p.RequireAuthenticatedUser().RequireRole(StaffRoles.Supervisor))
-            .AddPolicy(Policies.Clinician, p => p.RequireAuthenticatedUser().RequireRole(StaffRoles.Therapist, StaffRoles.Supervisor));
+            .AddPolicy(Policies.Clinician, p => p.RequireAuthenticatedUser().RequireRole(StaffRoles.Therapist, StaffRoles.Supervisor))
+            // Reading one case: clinicians by the care relationship, an admin only through a break-the-glass grant.
+            .AddPolicy(Policies.CaseReader, p => p.RequireAuthenticatedUser().RequireRole(StaffRoles.Therapist, StaffRoles.Supervisor, StaffRoles.Admin))
+            .AddPolicy(Policies.AuditReader, p => p.RequireAuthenticatedUser().RequireRole(StaffRoles.Supervisor, StaffRoles.Admin));
 
         builder.Services.AddAntiforgery(o =>
         {
@@ -104,7 +109,9 @@ public static class AllianceApp
             o.RootDirectory = "/Features";
             o.Conventions.AuthorizeFolder("/Admin", Policies.Admin);
             o.Conventions.AuthorizeFolder("/Supervision", Policies.Supervisor);
-            o.Conventions.AuthorizeFolder("/Cases", Policies.Clinician);
+            o.Conventions.AuthorizePage("/Cases/New", Policies.Clinician);
+            o.Conventions.AuthorizePage("/Cases/Details", Policies.CaseReader);
+            o.Conventions.AuthorizeFolder("/Audit", Policies.AuditReader);
             o.Conventions.AuthorizeFolder("/Sessions", Policies.Clinician);
         }).AddMvcOptions(o =>
         {

@@ -30,6 +30,9 @@ public static class Startup
         services.AddScoped<ChangeCase>();
         services.AddScoped<SessionWork>();
         services.AddScoped<AgencyAdministration>();
+        services.AddScoped<BreakGlass>();
+        services.AddScoped<Alliance.Web.Features.Inbox.Notifications>();
+        services.AddScoped<Alliance.Web.Features.Audit.AuditSearch>();
         return services;
     }
 

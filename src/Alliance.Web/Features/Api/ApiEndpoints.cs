@@ -48,15 +48,18 @@ internal static class ApiEndpoints
             TypedResults.Ok(await handler.HandleAsync(user.RequireActor(), new CaseloadQuery(therapistId, includeClosed ?? false), ct)))
             .WithSummary("A caseload: your own, or a supervisee's.");
 
+        api.MapGet("/cases/{caseId:guid}", async Task<Ok<CaseDetails>> (Guid caseId, ClaimsPrincipal user, GetCase handler, CancellationToken ct) =>
+            TypedResults.Ok(await handler.HandleAsync(user.RequireActor(), caseId, ct)))
+            .RequireAuthorization(AllianceApp.Policies.CaseReader)
+            .WithSummary("A case with its members, episode and sessions.");
+
         var cases = api.MapGroup("/cases").RequireAuthorization(AllianceApp.Policies.Clinician);
         cases.MapPost("/", async Task<Created<Created>> (CreateCaseCommand body, ClaimsPrincipal user, CreateCase handler, CancellationToken ct) =>
         {
             var id = await handler.HandleAsync(user.RequireActor(), body, ct);
             return TypedResults.Created($"/api/cases/{id}", new Created(id));
         }).WithSummary("Opens a case at referral, with its members.");
-        cases.MapGet("/{caseId:guid}", async Task<Ok<CaseDetails>> (Guid caseId, ClaimsPrincipal user, GetCase handler, CancellationToken ct) =>
-            TypedResults.Ok(await handler.HandleAsync(user.RequireActor(), caseId, ct)))
-            .WithSummary("A case with its members, episode and sessions.");
+
         cases.MapPost("/{caseId:guid}/members", async Task<Created<Created>> (Guid caseId, AddMemberRequest body, ClaimsPrincipal user, ChangeCase handler, CancellationToken ct) =>
         {
             var id = await handler.HandleAsync(user.RequireActor(), new AddMemberCommand(caseId, body.DisplayName, body.Role, body.BirthYear), ct);
@@ -100,7 +103,18 @@ internal static class ApiEndpoints
             return TypedResults.NoContent();
         }).WithSummary("Marks a planned session as missed.");
 
+        api.MapGet("/notifications", async Task<Ok<IReadOnlyList<Inbox.NotificationView>>> (ClaimsPrincipal user, Inbox.Notifications handler, CancellationToken ct) =>
+            TypedResults.Ok(await handler.ListAsync(user.RequireActor(), ct)))
+            .WithSummary("Your inbox.");
+        api.MapGet("/audit", async Task<Ok<IReadOnlyList<Audit.AuditLine>>> (Guid caseId, ClaimsPrincipal user, Audit.AuditSearch handler, CancellationToken ct) =>
+            TypedResults.Ok(await handler.ForCaseAsync(user.RequireActor(), caseId, ct)))
+            .RequireAuthorization(AllianceApp.Policies.AuditReader)
+            .WithSummary("Who read or changed a family's record (supervisors and admins).");
+
         var admin = api.MapGroup("/admin").RequireAuthorization(AllianceApp.Policies.Admin);
+        admin.MapPost("/break-glass", async Task<Ok<BreakGlassResult>> (BreakGlassCommand body, ClaimsPrincipal user, BreakGlass handler, CancellationToken ct) =>
+            TypedResults.Ok(await handler.GrantAsync(user.RequireActor(), body, ct)))
+            .WithSummary("Opens one case's record to the admin for an hour, for a stated reason; audited, and the supervisor is told.");
         admin.MapGet("/staff", async Task<Ok<IReadOnlyList<StaffView>>> (ClaimsPrincipal user, AgencyAdministration handler, CancellationToken ct) =>
             TypedResults.Ok(await handler.ListStaffAsync(user.RequireActor(), ct)));
         admin.MapPost("/staff", async Task<Created<CreatedStaff>> (CreateStaffCommand body, HttpRequest request, ClaimsPrincipal user, AgencyAdministration handler, CancellationToken ct) =>

@@ -9,9 +9,9 @@ namespace Alliance.Web.Features.Cases;
 /// <summary>Loads a whole case the actor may see; any other case is simply not found.</summary>
 internal static class CaseLoading
 {
-    public static async Task<Case> LoadVisibleCaseAsync(this AllianceDbContext db, Actor actor, Guid caseId, CancellationToken ct)
+    public static async Task<Case> LoadVisibleCaseAsync(this AllianceDbContext db, Actor actor, Guid caseId, CancellationToken ct, CasePurpose purpose = CasePurpose.Write)
     {
-        return await db.VisibleCases(actor)
+        return await db.VisibleCases(actor, purpose)
             .Include(c => c.Members)
             .Include(c => c.Assignments)
             .Include(c => c.Episodes).ThenInclude(e => e.PhaseChanges)
@@ -22,11 +22,11 @@ internal static class CaseLoading
     }
 
     /// <summary>Loads a session of a case the actor may see, with the whole case around it.</summary>
-    public static async Task<(Case Case, Session Session)> LoadVisibleSessionAsync(this AllianceDbContext db, Actor actor, Guid sessionId, CancellationToken ct)
+    public static async Task<(Case Case, Session Session)> LoadVisibleSessionAsync(this AllianceDbContext db, Actor actor, Guid sessionId, CancellationToken ct, CasePurpose purpose = CasePurpose.Write)
     {
         var caseId = await db.Sessions.Where(s => s.Id == sessionId).Select(s => (Guid?)s.CaseId).SingleOrDefaultAsync(ct).ConfigureAwait(false)
             ?? throw new NotFoundException();
-        var c = await db.LoadVisibleCaseAsync(actor, caseId, ct).ConfigureAwait(false);
+        var c = await db.LoadVisibleCaseAsync(actor, caseId, ct, purpose).ConfigureAwait(false);
         var session = c.Episodes.SelectMany(e => e.Sessions).Single(s => s.Id == sessionId);
         return (c, session);
     }

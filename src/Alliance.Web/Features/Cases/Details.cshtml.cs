@@ -7,7 +7,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Alliance.Web.Features.Cases;
 
 /// <summary>One family: members, the episode and where it stands, sessions, and what can be done next.</summary>
-public sealed class DetailsModel(GetCase getCase, ChangeCase change, SessionWork sessions, Alliance.Data.AllianceDbContext db) : AlliancePage
+public sealed class DetailsModel(GetCase getCase, ChangeCase change, SessionWork sessions, Alliance.Data.AllianceDbContext db, Admin.BreakGlass breakGlass) : AlliancePage
 {
     public sealed class MemberInput
     {
@@ -37,6 +37,8 @@ public sealed class DetailsModel(GetCase getCase, ChangeCase change, SessionWork
     public bool CanTransfer { get; private set; }
     public IReadOnlyList<(Guid Id, string Name)> Therapists { get; private set; } = [];
     public string? Open { get; private set; }
+    public DateTime? GlassUntil { get; private set; }
+    public bool ReadOnly => GlassUntil is not null;
 
     public async Task OnGetAsync(CancellationToken ct) => await LoadAsync(ct);
 
@@ -101,6 +103,7 @@ public sealed class DetailsModel(GetCase getCase, ChangeCase change, SessionWork
     {
         Case = await getCase.HandleAsync(Actor, Id, ct);
         Time = new LocalTime(Case.TimeZoneId);
+        if (!Actor.IsTherapist && !Actor.IsSupervisor) GlassUntil = await breakGlass.CurrentGrantAsync(Actor, Id, ct);
         var next = Case.Episode.Phase + 1;
         if (Phase.Phase <= Case.Episode.Phase && next <= EpisodePhase.Closed) Phase.Phase = next;
         CanTransfer = Actor.IsSupervisor && await db.SupervisionLines.AnyAsync(l => l.SupervisorId == Actor.StaffId && l.SuperviseeId == Case.PrimaryTherapistId && l.EndedAt == null, ct);

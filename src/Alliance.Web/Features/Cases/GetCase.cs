@@ -37,7 +37,7 @@ public sealed class GetCase(AllianceDbContext db, TimeProvider clock, Alliance.A
     public async Task<CaseDetails> HandleAsync(Actor actor, Guid caseId, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(actor);
-        var c = await db.LoadVisibleCaseAsync(actor, caseId, ct).ConfigureAwait(false);
+        var c = await db.LoadVisibleCaseAsync(actor, caseId, ct, CasePurpose.Read).ConfigureAwait(false);
         reads.Record(db, c.AgencyId, "case", c.Id, c.Id);
         var agency = await db.LoadAgencyAsync(actor, ct).ConfigureAwait(false);
         var names = await db.StaffNamesAsync(actor.AgencyId, ct).ConfigureAwait(false);
