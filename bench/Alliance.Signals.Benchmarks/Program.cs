@@ -31,7 +31,8 @@ var config = ManualConfig.Create(DefaultConfig.Instance)
     .AddJob(job)
     .AddDiagnoser(MemoryDiagnoser.Default)
     .AddColumn(new RatingsPerSecondColumn())
-    .WithOptions(ConfigOptions.DisableOptimizationsValidator);
+    .WithOptions(ConfigOptions.DisableOptimizationsValidator)
+    .WithArtifactsPath(Path.Combine(Path.GetTempPath(), "alliance-benchmarks"));
 BenchmarkSwitcher.FromAssembly(typeof(BatchEvaluation).Assembly).Run([.. rest], config);
 
 namespace Alliance.Signals.Benchmarks
