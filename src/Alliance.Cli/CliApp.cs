@@ -16,6 +16,13 @@ public static class CliApp
         Recursive = true,
     };
 
+    /// <summary>The folder of the key-encryption certificate (default: ALLIANCE_KEYS, else keys beside the data folder).</summary>
+    internal static readonly Option<string?> KeysOption = new("--keys")
+    {
+        Description = "The folder holding the key-encryption key (default: ALLIANCE_KEYS, else 'keys' beside the data folder).",
+        Recursive = true,
+    };
+
     /// <summary>The staff member an operator acts for, named in the audit trail next to the system user.</summary>
     internal static readonly Option<string?> OnBehalfOfOption = new("--on-behalf-of")
     {
@@ -29,6 +36,7 @@ public static class CliApp
         var root = new RootCommand("Alliance: feedback-informed care for families. Operator commands for the Alliance database.")
         {
             DataOption,
+            KeysOption,
             OnBehalfOfOption,
             AgencyCommand.Create(output),
             AuditCommand.Create(output),

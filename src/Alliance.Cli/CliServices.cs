@@ -22,10 +22,12 @@ internal static class CliServices
 {
     public static async Task<ServiceProvider> OpenAsync(ParseResult parse, CancellationToken ct)
     {
-        var dataFolder = parse.GetValue(CliApp.DataOption);
+        var given = new Dictionary<string, string?>();
+        if (parse.GetValue(CliApp.DataOption) is { } dataFolder) given["data"] = dataFolder;
+        if (parse.GetValue(CliApp.KeysOption) is { } keysFolder) given["keys"] = keysFolder;
         var configuration = new ConfigurationBuilder()
             .AddEnvironmentVariables()
-            .AddInMemoryCollection(dataFolder is null ? [] : [new KeyValuePair<string, string?>("data", dataFolder)])
+            .AddInMemoryCollection(given)
             .Build();
         var folder = DataFolder.Resolve(configuration);
         var database = DatabaseSettings.From(configuration, folder);

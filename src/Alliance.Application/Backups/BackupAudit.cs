@@ -45,14 +45,18 @@ internal static class BackupAudit
         return agencies.Count;
     }
 
-    // Unpooled, so that no connection stays open to a database a restore may replace next.
+    /// <summary>The same database without connection pooling, so that no connection stays open to a database a restore may replace next.</summary>
+    public static DatabaseSettings Unpooled(DatabaseSettings database) => database with
+    {
+        ConnectionString = database.Provider == DatabaseProvider.Sqlite
+            ? new SqliteConnectionStringBuilder(database.ConnectionString) { Pooling = false }.ToString()
+            : PostgresTools.Unpooled(database.ConnectionString),
+    };
+
     private static AllianceDbContext Open(DatabaseSettings database, AuditActor actor)
     {
-        var unpooled = database.Provider == DatabaseProvider.Sqlite
-            ? new SqliteConnectionStringBuilder(database.ConnectionString) { Pooling = false }.ToString()
-            : PostgresTools.Unpooled(database.ConnectionString);
         var options = new DbContextOptionsBuilder<AllianceDbContext>();
-        (database with { ConnectionString = unpooled }).Apply(options);
+        Unpooled(database).Apply(options);
         return new AllianceDbContext(options.Options, new FixedTenant(null, true, actor));
     }
 }

@@ -32,6 +32,7 @@ public static class KeyRingCheck
     {
         ArgumentNullException.ThrowIfNull(database);
         ArgumentNullException.ThrowIfNull(configuration);
+        database = BackupAudit.Unpooled(database);
         var configured = configuration["DataProtection:CertificatePath"];
         var path = Path.GetFullPath(string.IsNullOrWhiteSpace(configured)
             ? Path.Combine(KeyProtection.KeysFolder(configuration, dataFolder), KeyProtection.DefaultFileName)

@@ -95,7 +95,7 @@ internal static class BackupCommands
                     await error.WriteLineAsync($"WARNING: the restore is complete, but recording it in the audit trail went wrong: {result.AuditProblem}").ConfigureAwait(false);
                 else
                     await output.WriteLineAsync($"  {Audited(result.AuditedAgencies, "import")}").ConfigureAwait(false);
-                await ReportKeyRingAsync(target, parse.GetValue(CliApp.DataOption), output, error).ConfigureAwait(false);
+                await ReportKeyRingAsync(target, parse, output, error).ConfigureAwait(false);
                 return 0;
             }
             catch (Exception e) when (e is BackupException or InvalidOperationException or ArgumentException)
@@ -107,12 +107,15 @@ internal static class BackupCommands
         return command;
     }
 
-    /// <summary>The settings of the web app: the same <c>--data</c>, <c>ALLIANCE_DATA</c>, <c>Database__*</c> and <c>DataProtection__*</c>.</summary>
-    private static (IConfiguration Configuration, string DataFolder) Configuration(string? dataFolder)
+    /// <summary>The settings of the web app: the same <c>--data</c>/<c>ALLIANCE_DATA</c>, <c>--keys</c>/<c>ALLIANCE_KEYS</c>, <c>Database__*</c> and <c>DataProtection__*</c>.</summary>
+    private static (IConfiguration Configuration, string DataFolder) Configuration(string? dataFolder, string? keysFolder = null)
     {
+        var given = new Dictionary<string, string?>();
+        if (dataFolder is not null) given["data"] = dataFolder;
+        if (keysFolder is not null) given["keys"] = keysFolder;
         var configuration = new ConfigurationBuilder()
             .AddEnvironmentVariables()
-            .AddInMemoryCollection(dataFolder is null ? [] : [new KeyValuePair<string, string?>("data", dataFolder)])
+            .AddInMemoryCollection(given)
             .Build();
         return (configuration, DataFolder.Resolve(configuration));
     }
@@ -128,9 +131,9 @@ internal static class BackupCommands
     /// Says whether the key-encryption key in place unlocks the restored key ring: the notes are readable only if it does.
     /// A warning, not a failure: the database itself was restored.
     /// </summary>
-    private static async Task ReportKeyRingAsync(DatabaseSettings target, string? dataFolder, TextWriter output, TextWriter error)
+    private static async Task ReportKeyRingAsync(DatabaseSettings target, ParseResult parse, TextWriter output, TextWriter error)
     {
-        var (configuration, folder) = Configuration(dataFolder);
+        var (configuration, folder) = Configuration(parse.GetValue(CliApp.DataOption), parse.GetValue(CliApp.KeysOption));
         KeyRingStatus status;
         try
         {
