@@ -47,6 +47,8 @@ public sealed class AllianceDbContext(DbContextOptions<AllianceDbContext> option
     public DbSet<PasswordSetupToken> PasswordSetupTokens => Set<PasswordSetupToken>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
     public DbSet<BreakGlassGrant> BreakGlassGrants => Set<BreakGlassGrant>();
+    public DbSet<Response> Responses => Set<Response>();
+    public DbSet<QuestionnaireLink> QuestionnaireLinks => Set<QuestionnaireLink>();
     public DbSet<Notification> Notifications => Set<Notification>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
     public DbSet<AuditChainHead> AuditChainHeads => Set<AuditChainHead>();
@@ -147,6 +149,8 @@ public sealed class AllianceDbContext(DbContextOptions<AllianceDbContext> option
         ScopeToAgency<CaseAssignment>(builder);
         ScopeToAgency<SupervisionLine>(builder);
         ScopeToAgency<BreakGlassGrant>(builder);
+        ScopeToAgency<Response>(builder);
+        ScopeToAgency<QuestionnaireLink>(builder);
         ScopeToAgency<Notification>(builder);
 
         var converter = protector is null ? null : SensitiveText.Converter(protector);

@@ -203,3 +203,37 @@ internal sealed class NotificationConfiguration : IEntityTypeConfiguration<Notif
         b.HasOne<StaffUser>().WithMany().HasForeignKey(n => n.RecipientId).OnDelete(DeleteBehavior.Cascade);
     }
 }
+
+internal sealed class ResponseConfiguration : IEntityTypeConfiguration<Response>
+{
+    public void Configure(EntityTypeBuilder<Response> b)
+    {
+        b.ToTable("responses");
+        b.Property(r => r.InstrumentId).HasMaxLength(64);
+        b.Property(r => r.Rater).HasConversion<string>().HasMaxLength(16);
+        b.Property(r => r.Source).HasConversion<string>().HasMaxLength(16);
+        b.Property(r => r.Score).HasPrecision(9, 2);
+        b.Property(r => r.UnscorableReason).HasMaxLength(500);
+        b.Property(r => r.AnswersJson).IsSensitive();
+        b.Property(r => r.CorrectionReason).HasMaxLength(500);
+        b.Property(r => r.WithdrawalReason).HasMaxLength(500);
+        b.HasIndex(r => new { r.AgencyId, r.CaseId, r.MemberId, r.InstrumentId });
+        b.HasIndex(r => new { r.AgencyId, r.SessionId });
+        b.HasOne<Session>().WithMany().HasForeignKey(r => r.SessionId).OnDelete(DeleteBehavior.Restrict);
+        b.HasOne<Member>().WithMany().HasForeignKey(r => r.MemberId).OnDelete(DeleteBehavior.Restrict);
+    }
+}
+
+internal sealed class QuestionnaireLinkConfiguration : IEntityTypeConfiguration<QuestionnaireLink>
+{
+    public void Configure(EntityTypeBuilder<QuestionnaireLink> b)
+    {
+        b.ToTable("questionnaire_links");
+        b.Property(l => l.Instruments).HasMaxLength(1000);
+        b.Property(l => l.TokenHash).HasMaxLength(64);
+        b.HasIndex(l => l.TokenHash).IsUnique();
+        b.HasIndex(l => new { l.AgencyId, l.SessionId });
+        b.HasOne<Session>().WithMany().HasForeignKey(l => l.SessionId).OnDelete(DeleteBehavior.Restrict);
+        b.HasOne<Member>().WithMany().HasForeignKey(l => l.MemberId).OnDelete(DeleteBehavior.Restrict);
+    }
+}

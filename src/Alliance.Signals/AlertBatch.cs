@@ -11,18 +11,18 @@ namespace Alliance.Signals;
 public sealed class AlertBatch : IReadOnlyList<Alert>
 {
     private readonly AlertRecord[] _alerts;
-    private readonly EvidenceRecord[] _evidence;
+    private readonly int[] _evidence;
     private readonly CompiledRules _rules;
-    private readonly CaseloadNames _names;
+    private readonly IAlertSource _source;
 
-    internal AlertBatch(Caseload caseload, CompiledRules rules, AlertSink sink)
+    internal AlertBatch(Caseload caseload, CompiledRules rules, AlertSink sink, IAlertSource source)
     {
         Caseload = caseload;
         _rules = rules;
         _alerts = sink.Alerts;
         _evidence = sink.Evidence;
         Count = sink.AlertCount;
-        _names = new CaseloadNames(caseload);
+        _source = source;
     }
 
     /// <summary>The caseload that was evaluated.</summary>
@@ -38,7 +38,7 @@ public sealed class AlertBatch : IReadOnlyList<Alert>
         get
         {
             ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual((uint)index, (uint)Count, nameof(index));
-            return AlertFactory.Create(_alerts[index], _evidence, _names, _rules);
+            return AlertFactory.Create(_alerts[index], _evidence, _source, _rules);
         }
     }
 
@@ -72,13 +72,4 @@ public sealed class AlertBatch : IReadOnlyList<Alert>
     }
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
-
-    private sealed class CaseloadNames(Caseload caseload) : IAlertNames
-    {
-        public string CaseId(int caseIndex) => caseload.Cases[caseIndex].Id;
-
-        public string MemberId(int memberIndex) => caseload.Members[memberIndex].Id;
-
-        public ContactRecord Contact(int contactIndex) => caseload.Contacts[contactIndex];
-    }
 }

@@ -52,14 +52,17 @@ public sealed class SignalEngine
     {
         ArgumentNullException.ThrowIfNull(caseload);
         var compiled = CompileFor(caseload.Instruments);
-        var sink = new AlertSink(Math.Max(16, caseload.Scores.Length / 2));
-        var evaluator = new CaseEvaluator(compiled);
+        var source = new CaseloadSource(caseload);
+
+        // Room for an alert per eight scores to start with; the arrays double when an agency has more.
+        var sink = new AlertSink(Math.Max(1024, caseload.Scores.Length / 8));
+        var evaluator = new CaseEvaluator(compiled, source);
         for (var c = 0; c < caseload.Cases.Length; c++)
         {
             evaluator.Evaluate(caseload, c, sink);
         }
 
-        return new AlertBatch(caseload, compiled, sink);
+        return new AlertBatch(caseload, compiled, sink, source);
     }
 
     /// <summary>
@@ -108,7 +111,7 @@ public sealed class SignalEngine
             }
         }
 
-        Span<SeriesPoint> points = count <= 128 ? stackalloc SeriesPoint[count] : new SeriesPoint[count];
+        var points = new SeriesPoint[count];
         var n = 0;
         foreach (ref readonly var rating in history)
         {
@@ -120,9 +123,14 @@ public sealed class SignalEngine
         }
 
         var position = SortAndInsert(points, n, Point(newRating, instrument, birthYear));
+        for (var i = 0; i < points.Length; i++)
+        {
+            points[i].Source = i;
+        }
+
         var sink = new AlertSink(8);
         EvaluateSeries(points, role, position, position + 1, sink);
-        return Materialize(sink, new MemberNames(caseId, [memberId]));
+        return Materialize(sink, new SeriesSource(caseId, [memberId], points, 0));
     }
 
     /// <summary>
@@ -139,7 +147,10 @@ public sealed class SignalEngine
         ArgumentNullException.ThrowIfNull(caseId);
         ArgumentNullException.ThrowIfNull(memberId);
         var sink = new AlertSink(16);
+
+        // Each series gets its own slice of one array, so that evidence of every series stays resolvable.
         var points = new SeriesPoint[ratings.Length];
+        var used = 0;
         var done = new HashSet<int>();
         foreach (ref readonly var first in ratings)
         {
@@ -150,23 +161,29 @@ public sealed class SignalEngine
                 continue;
             }
 
-            var n = 0;
+            var start = used;
             foreach (ref readonly var rating in ratings)
             {
                 var index = IndexOf(rating.Instrument);
                 if (_compiled.Instruments[index].Series == series)
                 {
-                    points[n++] = Point(rating, index, birthYear);
+                    points[used++] = Point(rating, index, birthYear);
                 }
             }
 
-            var span = points.AsSpan(0, n);
-            SortAndInsert(span, n - 1, span[n - 1]);
-            EvaluateSeries(span, role, 0, n, sink);
+            var span = points.AsSpan(start, used - start);
+            SortAndInsert(span, span.Length - 1, span[^1]);
+            for (var i = start; i < used; i++)
+            {
+                points[i].Source = i;
+            }
+
+            EvaluateSeries(span, role, 0, span.Length, sink);
         }
 
-        AlertOrder.Sort(sink, 0, [], _compiled);
-        return Materialize(sink, new MemberNames(caseId, [memberId]));
+        var source = new SeriesSource(caseId, [memberId], points, 0);
+        AlertOrder.Sort(sink, 0, source, _compiled);
+        return Materialize(sink, source);
     }
 
     /// <summary>
@@ -222,14 +239,16 @@ public sealed class SignalEngine
             .Select(r => r.Rating)
             .ToList();
         var memberIds = ordered.Select(r => r.MemberId).Distinct(StringComparer.Ordinal).ToList();
+        var points = new SeriesPoint[ordered.Count];
         var sink = new AlertSink(1);
-        foreach (var rating in ordered)
+        for (var i = 0; i < ordered.Count; i++)
         {
-            sink.AddMemberRating(sessionNumber, rating.Score.Tenths, memberIds.IndexOf(rating.MemberId));
+            points[i] = new SeriesPoint { Source = memberIds.IndexOf(ordered[i].MemberId), SessionNumber = sessionNumber, Score = ordered[i].Score.Tenths };
+            sink.Add(i);
         }
 
         sink.Emit(AlertKind.SplitAlliance, -1, sessionNumber, -1, _compiled.SplitDifference, 0, detail: high - low);
-        return Materialize(sink, new MemberNames(caseId, memberIds))[0];
+        return Materialize(sink, new SeriesSource(caseId, memberIds, points, -1))[0];
     }
 
     private CompiledRules CompileFor(InstrumentCatalogue catalogue)
@@ -315,23 +334,33 @@ public sealed class SignalEngine
         }
     }
 
-    private List<Alert> Materialize(AlertSink sink, MemberNames names)
+    private List<Alert> Materialize(AlertSink sink, SeriesSource source)
     {
         var alerts = new List<Alert>(sink.AlertCount);
         for (var i = 0; i < sink.AlertCount; i++)
         {
-            alerts.Add(AlertFactory.Create(sink.Alerts[i], sink.Evidence, names, _compiled));
+            alerts.Add(AlertFactory.Create(sink.Alerts[i], sink.Evidence, source, _compiled));
         }
 
         return alerts;
     }
 
-    private sealed class MemberNames(string caseId, List<string> memberIds) : IAlertNames
+    /// <summary>
+    /// Resolves the references of incremental evaluation: ratings are positions in a points array; the
+    /// member of a rating is <paramref name="member"/>, or, when that is -1, the point's own
+    /// <see cref="SeriesPoint.Source"/> (a split alliance, whose points are members' ratings).
+    /// </summary>
+    private sealed class SeriesSource(string caseId, List<string> memberIds, SeriesPoint[] points, int member) : IAlertSource
     {
         public string CaseId(int caseIndex) => caseId;
 
         public string MemberId(int memberIndex) => memberIds[memberIndex];
 
-        public ContactRecord Contact(int contactIndex) => throw new InvalidOperationException("No contacts in a member's series.");
+        public EvidenceRating Rating(int reference) =>
+            new(points[reference].SessionNumber, points[reference].Score, member >= 0 ? member : points[reference].Source);
+
+        public SessionRecord Session(int reference) => throw new InvalidOperationException("Incremental evaluation has no sessions.");
+
+        public ContactRecord Contact(int reference) => throw new InvalidOperationException("Incremental evaluation has no contacts.");
     }
 }

@@ -7,7 +7,7 @@ namespace Alliance.Signals.Engine;
 /// </summary>
 internal static class AlertOrder
 {
-    public static void Sort(AlertSink sink, int start, ContactRecord[] contacts, CompiledRules rules)
+    public static void Sort(AlertSink sink, int start, IAlertSource source, CompiledRules rules)
     {
         var count = sink.AlertCount - start;
         if (count < 2)
@@ -16,7 +16,7 @@ internal static class AlertOrder
         }
 
         var alerts = sink.Alerts.AsSpan(start, count);
-        var comparer = new Comparer(sink.Evidence, contacts, rules.Instruments);
+        var comparer = new Comparer(sink.Evidence, source, rules.Instruments);
         for (var i = 1; i < alerts.Length; i++)
         {
             if (comparer.Compare(alerts[i - 1], alerts[i]) > 0)
@@ -27,7 +27,7 @@ internal static class AlertOrder
         }
     }
 
-    private readonly struct Comparer(EvidenceRecord[] evidence, ContactRecord[] contacts, CompiledInstrument[] instruments)
+    private readonly struct Comparer(int[] evidence, IAlertSource source, CompiledInstrument[] instruments)
         : IComparer<AlertRecord>
     {
         public int Compare(AlertRecord x, AlertRecord y)
@@ -68,17 +68,26 @@ internal static class AlertOrder
 
         private int Rank(int instrument) => instrument < 0 ? -1 : instruments[instrument].OrdinalRank;
 
-        private int FirstSession(in AlertRecord alert) => alert.EvidenceCount == 0 ? -1 : evidence[alert.EvidenceStart].SessionNumber;
-
-        private long FirstTime(in AlertRecord alert)
+        /// <summary>The session number of the first evidence, or -1 (a contact, or no evidence).</summary>
+        private int FirstSession(in AlertRecord alert)
         {
             if (alert.EvidenceCount == 0)
             {
                 return -1;
             }
 
-            var contact = evidence[alert.EvidenceStart].ContactIndex;
-            return contact >= 0 ? contacts[contact].DateTime.Ticks : -1;
+            var reference = evidence[alert.EvidenceStart];
+            return alert.Kind switch
+            {
+                AlertKind.PersonalContact or AlertKind.OutOfHoursContact => -1,
+                AlertKind.SessionOverrun or AlertKind.TreatmentProlonged or AlertKind.FeedbackGap => source.Session(reference).Number,
+                _ => source.Rating(reference).SessionNumber,
+            };
         }
+
+        private long FirstTime(in AlertRecord alert) =>
+            alert.EvidenceCount > 0 && alert.Kind is AlertKind.PersonalContact or AlertKind.OutOfHoursContact
+                ? source.Contact(evidence[alert.EvidenceStart]).DateTime.Ticks
+                : -1;
     }
 }

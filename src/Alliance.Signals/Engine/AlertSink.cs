@@ -32,27 +32,21 @@ internal struct AlertRecord
     public int Sequence;
 }
 
-/// <summary>One piece of evidence: a rating, a session, or a contact.</summary>
-internal struct EvidenceRecord
-{
-    public int SessionNumber;
-    public int Score;
-    public int MemberIndex;
-    public int Scheduled;
-    public int Actual;
-    public int ContactIndex;
-}
-
-/// <summary>Growing arrays of alert and evidence records, filled by the rules.</summary>
+/// <summary>
+/// Growing arrays of alert records and of their evidence, filled by the rules. Evidence is a reference,
+/// read by the alert's kind: a rating (a score index of the caseload), a session (a session index) or a
+/// contact (a contact index); 4 bytes instead of a copy of the scores keeps a batch of millions of
+/// alerts small.
+/// </summary>
 internal sealed class AlertSink
 {
     private AlertRecord[] _alerts;
-    private EvidenceRecord[] _evidence;
+    private int[] _evidence;
 
     public AlertSink(int expectedAlerts)
     {
         _alerts = new AlertRecord[Math.Max(8, expectedAlerts)];
-        _evidence = new EvidenceRecord[Math.Max(16, expectedAlerts * 2)];
+        _evidence = new int[Math.Max(16, expectedAlerts * 3)];
     }
 
     public int AlertCount { get; private set; }
@@ -61,7 +55,7 @@ internal sealed class AlertSink
 
     public AlertRecord[] Alerts => _alerts;
 
-    public EvidenceRecord[] Evidence => _evidence;
+    public int[] Evidence => _evidence;
 
     public int CaseIndex { get; set; }
 
@@ -71,20 +65,16 @@ internal sealed class AlertSink
         EvidenceCount = 0;
     }
 
-    public void AddRating(int sessionNumber, int score) =>
-        Add(new EvidenceRecord { SessionNumber = sessionNumber, Score = score, MemberIndex = -1, Scheduled = -1, Actual = -1, ContactIndex = -1 });
+    /// <summary>Adds a piece of evidence to the alert being built.</summary>
+    public void Add(int reference)
+    {
+        if (EvidenceCount == _evidence.Length)
+        {
+            Array.Resize(ref _evidence, _evidence.Length * 2);
+        }
 
-    public void AddMemberRating(int sessionNumber, int score, int memberIndex) =>
-        Add(new EvidenceRecord { SessionNumber = sessionNumber, Score = score, MemberIndex = memberIndex, Scheduled = -1, Actual = -1, ContactIndex = -1 });
-
-    public void AddSession(int sessionNumber) =>
-        Add(new EvidenceRecord { SessionNumber = sessionNumber, MemberIndex = -1, Scheduled = -1, Actual = -1, ContactIndex = -1 });
-
-    public void AddSessionTimes(int sessionNumber, int scheduled, int actual) =>
-        Add(new EvidenceRecord { SessionNumber = sessionNumber, MemberIndex = -1, Scheduled = scheduled, Actual = actual, ContactIndex = -1 });
-
-    public void AddContact(int contactIndex) =>
-        Add(new EvidenceRecord { SessionNumber = -1, MemberIndex = -1, Scheduled = -1, Actual = -1, ContactIndex = contactIndex });
+        _evidence[EvidenceCount++] = reference;
+    }
 
     /// <summary>Emits an alert whose evidence is everything added since <paramref name="evidenceStart"/>.</summary>
     public void Emit(AlertKind kind, int memberIndex, int sessionNumber, int instrument, int threshold, int evidenceStart, int detail = 0, byte flags = 0)
@@ -109,15 +99,5 @@ internal sealed class AlertSink
             Sequence = AlertCount,
         };
         AlertCount++;
-    }
-
-    private void Add(in EvidenceRecord record)
-    {
-        if (EvidenceCount == _evidence.Length)
-        {
-            Array.Resize(ref _evidence, _evidence.Length * 2);
-        }
-
-        _evidence[EvidenceCount++] = record;
     }
 }

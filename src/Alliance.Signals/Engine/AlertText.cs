@@ -3,51 +3,66 @@ using System.Text;
 
 namespace Alliance.Signals.Engine;
 
-/// <summary>Resolves the ids behind the indexes of alert records.</summary>
-internal interface IAlertNames
+/// <summary>A rating that evidence refers to.</summary>
+internal readonly record struct EvidenceRating(int SessionNumber, int Score, int MemberIndex);
+
+/// <summary>Resolves what alert records refer to: ids, and the ratings, sessions and contacts of their evidence.</summary>
+internal interface IAlertSource
 {
     string CaseId(int caseIndex);
 
     string MemberId(int memberIndex);
 
-    ContactRecord Contact(int contactIndex);
+    EvidenceRating Rating(int reference);
+
+    SessionRecord Session(int reference);
+
+    ContactRecord Contact(int reference);
+}
+
+/// <summary>Resolves references into a caseload (batch evaluation).</summary>
+internal sealed class CaseloadSource(Caseload caseload) : IAlertSource
+{
+    public string CaseId(int caseIndex) => caseload.Cases[caseIndex].Id;
+
+    public string MemberId(int memberIndex) => caseload.Members[memberIndex].Id;
+
+    public EvidenceRating Rating(int reference)
+    {
+        ref readonly var score = ref caseload.Scores[reference];
+        return new EvidenceRating(caseload.Sessions[score.SessionIndex].Number, score.Score.Tenths, score.MemberIndex);
+    }
+
+    public SessionRecord Session(int reference) => caseload.Sessions[reference];
+
+    public ContactRecord Contact(int reference) => caseload.Contacts[reference];
 }
 
 /// <summary>Turns alert records into <see cref="Alert"/>s with their evidence and sentences.</summary>
 internal static class AlertFactory
 {
-    public static Alert Create(in AlertRecord record, EvidenceRecord[] evidence, IAlertNames names, CompiledRules rules)
+    public static Alert Create(in AlertRecord record, int[] evidence, IAlertSource source, CompiledRules rules)
     {
         var items = new Evidence[record.EvidenceCount];
         for (var i = 0; i < items.Length; i++)
         {
-            ref readonly var e = ref evidence[record.EvidenceStart + i];
+            var reference = evidence[record.EvidenceStart + i];
             items[i] = record.Kind switch
             {
-                AlertKind.PersonalContact or AlertKind.OutOfHoursContact => ContactEvidence(names.Contact(e.ContactIndex)),
-                AlertKind.SessionOverrun => new Evidence
-                {
-                    SessionNumber = e.SessionNumber,
-                    ScheduledMinutes = e.Scheduled < 0 ? null : e.Scheduled,
-                    ActualMinutes = e.Actual < 0 ? null : e.Actual,
-                },
-                AlertKind.TreatmentProlonged or AlertKind.FeedbackGap => new Evidence { SessionNumber = e.SessionNumber },
-                AlertKind.SplitAlliance => new Evidence
-                {
-                    SessionNumber = e.SessionNumber,
-                    Score = Score.FromTenths(e.Score),
-                    MemberId = names.MemberId(e.MemberIndex),
-                },
-                _ => new Evidence { SessionNumber = e.SessionNumber, Score = Score.FromTenths(e.Score) },
+                AlertKind.PersonalContact or AlertKind.OutOfHoursContact => ContactEvidence(source.Contact(reference)),
+                AlertKind.SessionOverrun => SessionTimes(source.Session(reference)),
+                AlertKind.TreatmentProlonged or AlertKind.FeedbackGap => new Evidence { SessionNumber = source.Session(reference).Number },
+                AlertKind.SplitAlliance => MemberRating(source, source.Rating(reference)),
+                _ => Rating(source.Rating(reference)),
             };
         }
 
-        var memberId = record.MemberIndex >= 0 ? names.MemberId(record.MemberIndex) : null;
+        var memberId = record.MemberIndex >= 0 ? source.MemberId(record.MemberIndex) : null;
         var instrument = record.Instrument >= 0 ? rules.Catalogue[record.Instrument].Id : null;
         var (message, next) = AlertText.Describe(record, items, memberId, instrument, rules);
         return new Alert(
             record.Kind,
-            names.CaseId(record.CaseIndex),
+            source.CaseId(record.CaseIndex),
             memberId,
             record.SessionNumber < 0 ? null : record.SessionNumber,
             instrument,
@@ -55,6 +70,19 @@ internal static class AlertFactory
             message,
             next);
     }
+
+    private static Evidence Rating(EvidenceRating rating) =>
+        new() { SessionNumber = rating.SessionNumber, Score = Score.FromTenths(rating.Score) };
+
+    private static Evidence MemberRating(IAlertSource source, EvidenceRating rating) =>
+        new() { SessionNumber = rating.SessionNumber, Score = Score.FromTenths(rating.Score), MemberId = source.MemberId(rating.MemberIndex) };
+
+    private static Evidence SessionTimes(in SessionRecord session) => new()
+    {
+        SessionNumber = session.Number,
+        ScheduledMinutes = session.ScheduledMinutes,
+        ActualMinutes = session.ActualMinutes,
+    };
 
     private static Evidence ContactEvidence(in ContactRecord contact) =>
         new() { Time = contact.DateTime, Channel = contact.Channel, InitiatedBy = contact.InitiatedBy };

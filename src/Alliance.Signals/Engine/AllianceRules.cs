@@ -5,6 +5,8 @@ namespace Alliance.Signals.Engine;
 /// <summary>One client rating in a member's series, as the series rules read it.</summary>
 internal struct SeriesPoint
 {
+    /// <summary>What evidence refers to: the score's index in the caseload (or in the incremental history).</summary>
+    public int Source;
     public int SessionNumber;
     public int Score;
     public int Instrument;
@@ -66,7 +68,7 @@ internal static class AllianceSeries
             if (emit && LowAllianceRule.Fires(instrument, rating))
             {
                 var e = sink.EvidenceCount;
-                sink.AddRating(rating.SessionNumber, rating.Score);
+                sink.Add(rating.Source);
                 sink.Emit(AlertKind.LowAlliance, memberIndex, rating.SessionNumber, rating.Instrument, instrument.CutoffFor(rating.Child), e);
             }
 
@@ -92,7 +94,7 @@ internal static class AllianceSeries
                         var e = sink.EvidenceCount;
                         for (var j = rupture - 1; j <= i; j++)
                         {
-                            sink.AddRating(series[j].SessionNumber, series[j].Score);
+                            sink.Add(series[j].Source);
                         }
 
                         sink.Emit(kind, memberIndex, rating.SessionNumber, rating.Instrument, margin, e, detail: window);
@@ -111,8 +113,8 @@ internal static class AllianceSeries
                 if (emit)
                 {
                     var e = sink.EvidenceCount;
-                    sink.AddRating(series[i - 1].SessionNumber, series[i - 1].Score);
-                    sink.AddRating(rating.SessionNumber, rating.Score);
+                    sink.Add(series[i - 1].Source);
+                    sink.Add(rating.Source);
                     sink.Emit(AlertKind.Rupture, memberIndex, rating.SessionNumber, rating.Instrument, drop, e);
                 }
 

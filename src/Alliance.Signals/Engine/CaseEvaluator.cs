@@ -21,9 +21,12 @@ internal sealed class CaseEvaluator
     private SplitEntry[] _sortedEntries = new SplitEntry[64];
     private int _entryCount;
 
-    public CaseEvaluator(CompiledRules rules)
+    private readonly IAlertSource _source;
+
+    public CaseEvaluator(CompiledRules rules, IAlertSource source)
     {
         _rules = rules;
+        _source = source;
         var heads = new List<int>();
         for (var i = 0; i < rules.Instruments.Length; i++)
         {
@@ -62,14 +65,14 @@ internal sealed class CaseEvaluator
             if (FeedbackGapRule.Fires(sessions[s], _sessionHasScore[s]))
             {
                 var e = sink.EvidenceCount;
-                sink.AddSession(sessions[s].Number);
+                sink.Add(family.SessionStart + s);
                 sink.Emit(AlertKind.FeedbackGap, -1, sessions[s].Number, -1, 0, e);
             }
         }
 
-        SessionOverrunRule.Evaluate(sessions, _rules.Rules, sink);
+        SessionOverrunRule.Evaluate(sessions, family.SessionStart, _rules.Rules, sink);
         EvaluateContacts(caseload, family, sessions, sink);
-        AlertOrder.Sort(sink, alertStart, caseload.ContactArray, _rules);
+        AlertOrder.Sort(sink, alertStart, _source, _rules);
     }
 
     private void PrepareSessions(ReadOnlySpan<SessionRecord> sessions)
@@ -107,6 +110,7 @@ internal sealed class CaseEvaluator
 
         var terminationSession = int.MaxValue;
         var terminationInstrument = -1;
+        var terminationSource = -1;
         var i = 0;
         while (i < scores.Length)
         {
@@ -125,13 +129,14 @@ internal sealed class CaseEvaluator
                 }
 
                 ref var point = ref _points[count++];
+                point.Source = member.ScoreStart + j;
                 point.SessionNumber = sessions[score.SessionIndex].Number;
                 point.Score = score.Score.Tenths;
                 point.Instrument = score.Instrument;
                 point.Child = birthYear >= 0 && _sessionYear[local] - birthYear <= childMaxAge;
                 if (role == InstrumentRole.Alliance)
                 {
-                    AddSplitEntry(new SplitEntry(local, memberIndex, point.Score, series));
+                    AddSplitEntry(new SplitEntry(local, memberIndex, point.Score, series, point.Source));
                 }
             }
 
@@ -153,6 +158,7 @@ internal sealed class CaseEvaluator
                         {
                             terminationSession = p.SessionNumber;
                             terminationInstrument = p.Instrument;
+                            terminationSource = p.Source;
                         }
                     }
                 }
@@ -163,7 +169,8 @@ internal sealed class CaseEvaluator
 
         if (terminationInstrument >= 0)
         {
-            TreatmentProlongedRule.Evaluate(caseload, family, memberIndex, terminationSession, terminationInstrument, _rules.Rules.ProlongedSessions, sink);
+            TreatmentProlongedRule.Evaluate(
+                caseload, family, memberIndex, caseload.Scores[terminationSource].SessionIndex, terminationInstrument, _rules.Rules.ProlongedSessions, sink);
         }
     }
 
@@ -247,7 +254,7 @@ internal sealed class CaseEvaluator
                 var e = sink.EvidenceCount;
                 for (var k = start; k < end; k++)
                 {
-                    sink.AddMemberRating(sessions[s].Number, _sortedEntries[k].Score, _sortedEntries[k].Member);
+                    sink.Add(_sortedEntries[k].Source);
                 }
 
                 sink.Emit(AlertKind.SplitAlliance, -1, sessions[s].Number, -1, difference, e, detail: high - low);
@@ -272,14 +279,14 @@ internal sealed class CaseEvaluator
             if (personal)
             {
                 var e = sink.EvidenceCount;
-                sink.AddContact(c);
+                sink.Add(c);
                 sink.Emit(AlertKind.PersonalContact, contact.MemberIndexOrNone, session, -1, 0, e);
             }
 
             if (outOfHours)
             {
                 var e = sink.EvidenceCount;
-                sink.AddContact(c);
+                sink.Add(c);
                 sink.Emit(AlertKind.OutOfHoursContact, contact.MemberIndexOrNone, session, -1, 0, e);
             }
         }
@@ -303,5 +310,5 @@ internal sealed class CaseEvaluator
         return number;
     }
 
-    private readonly record struct SplitEntry(int Session, int Member, int Score, int Series);
+    private readonly record struct SplitEntry(int Session, int Member, int Score, int Series, int Source);
 }

@@ -19,17 +19,18 @@ internal static class FeedbackGapRule
 internal static class TreatmentProlongedRule
 {
     public static void Evaluate(
-        Caseload caseload, in CaseRecord family, int memberIndex, int terminationSession, int terminationInstrument,
+        Caseload caseload, in CaseRecord family, int memberIndex, int terminationSessionIndex, int terminationInstrument,
         int needed, AlertSink sink)
     {
         Span<int> found = needed <= 32 ? stackalloc int[needed] : new int[needed];
         var count = 0;
         var sessions = caseload.Sessions;
+        var terminationSession = sessions[terminationSessionIndex].Number;
         for (var s = family.SessionStart; s < family.SessionStart + family.SessionCount && count < needed; s++)
         {
             if (sessions[s].Number > terminationSession && caseload.Attended(memberIndex, s))
             {
-                found[count++] = sessions[s].Number;
+                found[count++] = s;
             }
         }
 
@@ -39,13 +40,13 @@ internal static class TreatmentProlongedRule
         }
 
         var e = sink.EvidenceCount;
-        sink.AddSession(terminationSession);
-        foreach (var number in found)
+        sink.Add(terminationSessionIndex);
+        foreach (var session in found)
         {
-            sink.AddSession(number);
+            sink.Add(session);
         }
 
-        sink.Emit(AlertKind.TreatmentProlonged, memberIndex, found[needed - 1], terminationInstrument, needed, e);
+        sink.Emit(AlertKind.TreatmentProlonged, memberIndex, sessions[found[needed - 1]].Number, terminationInstrument, needed, e);
     }
 }
 
@@ -58,7 +59,11 @@ internal static class SessionOverrunRule
     public static bool Overran(in SessionRecord session, int minutes) =>
         session.Scheduled >= 0 && session.Actual >= 0 && session.Actual - session.Scheduled >= minutes;
 
-    public static void Evaluate(ReadOnlySpan<SessionRecord> sessions, SignalRules rules, AlertSink sink)
+    /// <param name="sessions">The family's sessions, in number order.</param>
+    /// <param name="firstSession">The caseload index of the first of them (evidence refers to sessions by caseload index).</param>
+    /// <param name="rules">The rules.</param>
+    /// <param name="sink">Where alerts go.</param>
+    public static void Evaluate(ReadOnlySpan<SessionRecord> sessions, int firstSession, SignalRules rules, AlertSink sink)
     {
         var window = rules.OverrunWindow;
         Span<int> ring = window <= 64 ? stackalloc int[window] : new int[window];
@@ -94,8 +99,7 @@ internal static class SessionOverrunRule
                 var e = sink.EvidenceCount;
                 for (var k = held - inWindow; k < held; k++)
                 {
-                    ref readonly var session = ref sessions[ring[k % window]];
-                    sink.AddSessionTimes(session.Number, session.Scheduled, session.Actual);
+                    sink.Add(firstSession + ring[k % window]);
                 }
 
                 sink.Emit(AlertKind.SessionOverrun, -1, sessions[s].Number, -1, rules.OverrunMinutes, e, detail: overruns);

@@ -139,8 +139,8 @@ internal static class OutcomeSeries
                     if (emit)
                     {
                         var e = sink.EvidenceCount;
-                        sink.AddRating(first.SessionNumber, first.Score);
-                        sink.AddRating(rating.SessionNumber, rating.Score);
+                        sink.Add(first.Source);
+                        sink.Add(rating.Source);
                         sink.Emit(AlertKind.NotOnTrack, memberIndex, rating.SessionNumber, rating.Instrument, threshold, e, detail: i + 1, flags: flags);
                     }
                 }
@@ -156,7 +156,7 @@ internal static class OutcomeSeries
                     var e = sink.EvidenceCount;
                     for (var j = i + 1 - terminationRatings; j <= i; j++)
                     {
-                        sink.AddRating(series[j].SessionNumber, series[j].Score);
+                        sink.Add(series[j].Source);
                     }
 
                     sink.Emit(AlertKind.TerminationDue, memberIndex, rating.SessionNumber, rating.Instrument, instrument.ReliableChange, e);
@@ -175,8 +175,8 @@ internal static class OutcomeSeries
         }
 
         var e = sink.EvidenceCount;
-        sink.AddRating(series[0].SessionNumber, series[0].Score);
-        sink.AddRating(series[i].SessionNumber, series[i].Score);
+        sink.Add(series[0].Source);
+        sink.Add(series[i].Source);
         sink.Emit(kind, memberIndex, series[i].SessionNumber, series[i].Instrument, threshold, e);
     }
 }
