@@ -49,6 +49,7 @@ public sealed class AllianceDbContext(DbContextOptions<AllianceDbContext> option
     public DbSet<BreakGlassGrant> BreakGlassGrants => Set<BreakGlassGrant>();
     public DbSet<Response> Responses => Set<Response>();
     public DbSet<QuestionnaireLink> QuestionnaireLinks => Set<QuestionnaireLink>();
+    public DbSet<AgencyInstrument> AgencyInstruments => Set<AgencyInstrument>();
     public DbSet<Notification> Notifications => Set<Notification>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
     public DbSet<AuditChainHead> AuditChainHeads => Set<AuditChainHead>();
@@ -151,6 +152,7 @@ public sealed class AllianceDbContext(DbContextOptions<AllianceDbContext> option
         ScopeToAgency<BreakGlassGrant>(builder);
         ScopeToAgency<Response>(builder);
         ScopeToAgency<QuestionnaireLink>(builder);
+        ScopeToAgency<AgencyInstrument>(builder);
         ScopeToAgency<Notification>(builder);
 
         var converter = protector is null ? null : SensitiveText.Converter(protector);

@@ -17,6 +17,7 @@ internal sealed class AgencyConfiguration : IEntityTypeConfiguration<Agency>
         b.Property(a => a.Name).HasMaxLength(200);
         b.Property(a => a.TimeZoneId).HasMaxLength(64);
         b.Property(a => a.WorkingDays).HasConversion<int>();
+        b.Property(a => a.CrisisContacts).HasMaxLength(2000);
     }
 }
 
@@ -235,5 +236,15 @@ internal sealed class QuestionnaireLinkConfiguration : IEntityTypeConfiguration<
         b.HasIndex(l => new { l.AgencyId, l.SessionId });
         b.HasOne<Session>().WithMany().HasForeignKey(l => l.SessionId).OnDelete(DeleteBehavior.Restrict);
         b.HasOne<Member>().WithMany().HasForeignKey(l => l.MemberId).OnDelete(DeleteBehavior.Restrict);
+    }
+}
+
+internal sealed class AgencyInstrumentConfiguration : IEntityTypeConfiguration<AgencyInstrument>
+{
+    public void Configure(EntityTypeBuilder<AgencyInstrument> b)
+    {
+        b.ToTable("agency_instruments");
+        b.Property(i => i.InstrumentId).HasMaxLength(64);
+        b.HasIndex(i => new { i.AgencyId, i.InstrumentId }).IsUnique();
     }
 }

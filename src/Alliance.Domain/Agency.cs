@@ -34,6 +34,20 @@ public sealed class Agency
     public bool IsDemo { get; private set; }
     /// <summary>When it was created (UTC).</summary>
     public DateTime CreatedAt { get; private set; }
+    /// <summary>
+    /// Who a family member can call in a crisis, shown at once, whatever the hour, after an answer that raises a risk
+    /// flag (for example PHQ-9 item 9). Plain text, one contact a line, set by the admin.
+    /// </summary>
+    public string? CrisisContacts { get; private set; }
+
+    /// <summary>Sets the crisis contacts shown to family members.</summary>
+    public void SetCrisisContacts(string? contacts)
+    {
+        var text = contacts?.Trim();
+        if (text is { Length: > 2000 })
+            throw new DomainRuleException("crisisContacts", "Keep the crisis contacts under 2,000 characters.");
+        CrisisContacts = string.IsNullOrEmpty(text) ? null : text;
+    }
 
     /// <summary>The agency's time zone.</summary>
     public TimeZoneInfo TimeZone => TimeZoneInfo.FindSystemTimeZoneById(TimeZoneId);

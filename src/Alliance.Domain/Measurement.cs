@@ -214,3 +214,38 @@ public sealed class QuestionnaireLink : IAuditedRecord
         CompletedAt = now;
     }
 }
+
+/// <summary>
+/// An instrument an agency added by importing a FHIR Questionnaire file with Alliance's scoring extension
+/// (for example a licensed instrument the agency holds a licence for). Built-in instruments are files in the product.
+/// </summary>
+public sealed class AgencyInstrument
+{
+    private AgencyInstrument() { }
+
+    /// <summary>Keeps an imported definition.</summary>
+    public AgencyInstrument(Guid agencyId, string instrumentId, string questionnaireJson, Guid? importedBy, DateTime now)
+    {
+        if (string.IsNullOrWhiteSpace(instrumentId) || instrumentId.Length > 64)
+            throw new DomainRuleException("id", "An instrument id has 1 to 64 characters.");
+        Id = Guid.NewGuid();
+        AgencyId = agencyId;
+        InstrumentId = instrumentId;
+        QuestionnaireJson = questionnaireJson;
+        ImportedBy = importedBy;
+        ImportedAt = now;
+    }
+
+    /// <summary>Identity.</summary>
+    public Guid Id { get; private set; }
+    /// <summary>The agency.</summary>
+    public Guid AgencyId { get; private set; }
+    /// <summary>The instrument's id (the Questionnaire's id).</summary>
+    public string InstrumentId { get; private set; } = "";
+    /// <summary>The Questionnaire as imported.</summary>
+    public string QuestionnaireJson { get; private set; } = "";
+    /// <summary>Who imported it (null for the command line without --on-behalf-of).</summary>
+    public Guid? ImportedBy { get; private set; }
+    /// <summary>When (UTC).</summary>
+    public DateTime ImportedAt { get; private set; }
+}

@@ -54,8 +54,9 @@ public sealed class SignalEngine
         var compiled = CompileFor(caseload.Instruments);
         var source = new CaseloadSource(caseload);
 
-        // Room for an alert per eight scores to start with; the arrays double when an agency has more.
-        var sink = new AlertSink(Math.Max(1024, caseload.Scores.Length / 8));
+        // Room for an alert per three scores (a busy agency's rate) so that the arrays rarely regrow: an
+        // array that is never filled costs only address space, while regrowing copies everything so far.
+        var sink = new AlertSink(Math.Max(1024, caseload.Scores.Length / 3));
         var evaluator = new CaseEvaluator(compiled, source);
         for (var c = 0; c < caseload.Cases.Length; c++)
         {

@@ -206,6 +206,10 @@ namespace Alliance.Data.Postgres.Migrations
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<string>("CrisisContacts")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
                     b.Property<bool>("IsDemo")
                         .HasColumnType("boolean");
 
@@ -231,6 +235,37 @@ namespace Alliance.Data.Postgres.Migrations
                     b.HasKey("Id");
 
                     b.ToTable("agencies", (string)null);
+                });
+
+            modelBuilder.Entity("Alliance.Domain.AgencyInstrument", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("AgencyId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime>("ImportedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid?>("ImportedBy")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("InstrumentId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("QuestionnaireJson")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AgencyId", "InstrumentId")
+                        .IsUnique();
+
+                    b.ToTable("agency_instruments", (string)null);
                 });
 
             modelBuilder.Entity("Alliance.Domain.BreakGlassGrant", b =>

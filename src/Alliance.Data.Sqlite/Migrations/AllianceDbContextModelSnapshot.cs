@@ -199,6 +199,10 @@ namespace Alliance.Data.Sqlite.Migrations
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("CrisisContacts")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
                     b.Property<bool>("IsDemo")
                         .HasColumnType("INTEGER");
 
@@ -224,6 +228,37 @@ namespace Alliance.Data.Sqlite.Migrations
                     b.HasKey("Id");
 
                     b.ToTable("agencies", (string)null);
+                });
+
+            modelBuilder.Entity("Alliance.Domain.AgencyInstrument", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("AgencyId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("ImportedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("ImportedBy")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("InstrumentId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("QuestionnaireJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AgencyId", "InstrumentId")
+                        .IsUnique();
+
+                    b.ToTable("agency_instruments", (string)null);
                 });
 
             modelBuilder.Entity("Alliance.Domain.BreakGlassGrant", b =>
