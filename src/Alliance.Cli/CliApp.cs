@@ -43,8 +43,8 @@ public static class CliApp
             BackupCommands.Backup(output),
             BackupCommands.Restore(output),
         };
-        foreach (var extra in ExtraCommands.All())
-            root.Subcommands.Add(extra);
+        root.Subcommands.Add(SignalsCommand.Create());
+        root.Subcommands.Add(GenerateCommand.Create());
         var parsed = root.Parse(args);
         var config = new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false };
         if (parsed.Errors.Count > 0)
