@@ -101,14 +101,14 @@ internal static class AlertText
         {
             case AlertKind.LowAlliance:
                 return (
-                    F($"{member} rated the alliance {evidence[0].Score} on {instrument} at session {record.SessionNumber}, below the cutoff of {T(record.Threshold)}."),
+                    string.Create(Invariant, $"{member} rated the alliance {evidence[0].Score} on {instrument} at session {record.SessionNumber}, below the cutoff of {T(record.Threshold)}."),
                     "Ask the member how the sessions are working for them, what fits and what does not, and check that you are working on goals and tasks they agree with.");
 
             case AlertKind.Rupture:
             {
                 var (before, after) = (evidence[0], evidence[1]);
                 return (
-                    F($"{member}'s alliance rating fell from {before.Score} at session {before.SessionNumber} to {after.Score} at session {after.SessionNumber}, a drop of {Abs(before.Score, after.Score)} (a drop of {T(record.Threshold)} or more suggests a rupture)."),
+                    string.Create(Invariant, $"{member}'s alliance rating fell from {before.Score} at session {before.SessionNumber} to {after.Score} at session {after.SessionNumber}, a drop of {Abs(before.Score, after.Score)} (a drop of {T(record.Threshold)} or more suggests a rupture)."),
                     "Invite the member to say what did not fit for them, acknowledge your part in it, and adjust the task or goal together.");
             }
 
@@ -116,7 +116,7 @@ internal static class AlertText
             {
                 var (before, rupture, now) = (evidence[0], evidence[1], evidence[^1]);
                 return (
-                    F($"{member}'s alliance rating fell from {before.Score} at session {before.SessionNumber} to {rupture.Score} at session {rupture.SessionNumber} and came back to {now.Score} at session {now.SessionNumber}, within {T(record.Threshold)} of where it was{Between(evidence[2..^1])}: the rupture looks repaired."),
+                    string.Create(Invariant, $"{member}'s alliance rating fell from {before.Score} at session {before.SessionNumber} to {rupture.Score} at session {rupture.SessionNumber} and came back to {now.Score} at session {now.SessionNumber}, within {T(record.Threshold)} of where it was{Between(evidence[2..^1])}: the rupture looks repaired."),
                     "Acknowledge the repair with the member and keep doing what helped; a rupture that is worked through often strengthens the alliance.");
             }
 
@@ -124,15 +124,15 @@ internal static class AlertText
             {
                 var (before, rupture) = (evidence[0], evidence[1]);
                 return (
-                    F($"{member}'s alliance rating fell from {before.Score} at session {before.SessionNumber} to {rupture.Score} at session {rupture.SessionNumber} and has not come back within {T(record.Threshold)} of {before.Score} in the {record.Detail} ratings since ({Ratings(evidence[2..])})."),
+                    string.Create(Invariant, $"{member}'s alliance rating fell from {before.Score} at session {before.SessionNumber} to {rupture.Score} at session {rupture.SessionNumber} and has not come back within {T(record.Threshold)} of {before.Score} in the {record.Detail} ratings since ({Ratings(evidence[2..])})."),
                     "Raise the rupture openly with the member: invite them to say what did not fit, acknowledge your part, renegotiate the tasks and goals, and consider discussing it with your supervisor.");
             }
 
             case AlertKind.SplitAlliance:
             {
-                var ratings = string.Join(", ", evidence.Select(e => F($"{e.MemberId} {e.Score}")));
+                var ratings = string.Join(", ", evidence.Select(e => string.Create(Invariant, $"{e.MemberId} {e.Score}")));
                 return (
-                    F($"At session {record.SessionNumber} the family's alliance ratings were {T(record.Detail)} apart ({ratings}); a difference of {T(record.Threshold)} or more suggests a split alliance."),
+                    string.Create(Invariant, $"At session {record.SessionNumber} the family's alliance ratings were {T(record.Detail)} apart ({ratings}); a difference of {T(record.Threshold)} or more suggests a split alliance."),
                     "Hear each member's view of the work in turn, and restate a goal that the whole family shares before going on.");
             }
 
@@ -140,7 +140,7 @@ internal static class AlertText
             {
                 var (first, now) = (evidence[0], evidence[1]);
                 return (
-                    F($"{member}'s {instrument} score improved from {first.Score} at session {first.SessionNumber} to {now.Score} at session {now.SessionNumber}, a change of {Abs(first.Score, now.Score)} (reliable change is {T(record.Threshold)} or more)."),
+                    string.Create(Invariant, $"{member}'s {instrument} score improved from {first.Score} at session {first.SessionNumber} to {now.Score} at session {now.SessionNumber}, a change of {Abs(first.Score, now.Score)} (reliable change is {T(record.Threshold)} or more)."),
                     "Share the progress with the member and the family, and ask what has helped.");
             }
 
@@ -148,7 +148,7 @@ internal static class AlertText
             {
                 var (first, now) = (evidence[0], evidence[1]);
                 return (
-                    F($"{member}'s {instrument} score worsened from {first.Score} at session {first.SessionNumber} to {now.Score} at session {now.SessionNumber}, a change of {Abs(first.Score, now.Score)} (reliable change is {T(record.Threshold)} or more)."),
+                    string.Create(Invariant, $"{member}'s {instrument} score worsened from {first.Score} at session {first.SessionNumber} to {now.Score} at session {now.SessionNumber}, a change of {Abs(first.Score, now.Score)} (reliable change is {T(record.Threshold)} or more)."),
                     "Discuss the change with the member soon, check for risk, and consider a change of approach or a consultation with your supervisor.");
             }
 
@@ -156,7 +156,7 @@ internal static class AlertText
             {
                 var (first, now) = (evidence[0], evidence[1]);
                 return (
-                    F($"{member}'s {instrument} score moved from the clinical range ({first.Score} at session {first.SessionNumber}) to the non-clinical range ({now.Score} at session {now.SessionNumber}), a reliable improvement of {Abs(first.Score, now.Score)}."),
+                    string.Create(Invariant, $"{member}'s {instrument} score moved from the clinical range ({first.Score} at session {first.SessionNumber}) to the non-clinical range ({now.Score} at session {now.SessionNumber}), a reliable improvement of {Abs(first.Score, now.Score)}."),
                     "Recognise the change with the member and the family, review their goals, and begin to plan how the work will end.");
             }
 
@@ -170,7 +170,7 @@ internal static class AlertText
                 var low = evidence.Min(e => e.Score!.Value.Tenths);
                 var high = evidence.Max(e => e.Score!.Value.Tenths);
                 return (
-                    F($"{member}'s last {evidence.Length} {instrument} scores ({scores} at sessions {sessions}) are all in the non-clinical range and within {T(high - low)} of each other, less than the reliable-change value of {T(record.Threshold)}: the member has recovered and is stable."),
+                    string.Create(Invariant, $"{member}'s last {evidence.Length} {instrument} scores ({scores} at sessions {sessions}) are all in the non-clinical range and within {T(high - low)} of each other, less than the reliable-change value of {T(record.Threshold)}: the member has recovered and is stable."),
                     "Talk with the family about ending or spacing out sessions, and plan together how to keep the gains.");
             }
 
@@ -178,7 +178,7 @@ internal static class AlertText
             {
                 var sessions = Join(evidence.Skip(1).Select(e => e.SessionNumber!.Value.ToString(Invariant)));
                 return (
-                    F($"{member} has attended {evidence.Length - 1} more sessions ({sessions}) since ending became due at session {evidence[0].SessionNumber} on {instrument}."),
+                    string.Create(Invariant, $"{member} has attended {evidence.Length - 1} more sessions ({sessions}) since ending became due at session {evidence[0].SessionNumber} on {instrument}."),
                     "Review with the family whether to go on; if so, agree new goals for the work, otherwise plan the ending together.");
             }
 
@@ -187,9 +187,9 @@ internal static class AlertText
                 var minutes = record.Threshold;
                 var overruns = string.Join(", ", evidence
                     .Where(e => e.ScheduledMinutes is { } s && e.ActualMinutes is { } a && a - s >= minutes)
-                    .Select(e => F($"session {e.SessionNumber}: {e.ActualMinutes} of {e.ScheduledMinutes} minutes")));
+                    .Select(e => string.Create(Invariant, $"session {e.SessionNumber}: {e.ActualMinutes} of {e.ScheduledMinutes} minutes")));
                 return (
-                    F($"{record.Detail} of the case's last {evidence.Length} held sessions ran {record.Threshold} or more minutes past their scheduled time ({overruns})."),
+                    string.Create(Invariant, $"{record.Detail} of the case's last {evidence.Length} held sessions ran {record.Threshold} or more minutes past their scheduled time ({overruns})."),
                     "Keep to the agreed session length, reflect on what draws the sessions over time, and bring the pattern to supervision.");
             }
 
@@ -198,7 +198,7 @@ internal static class AlertText
                 var contact = evidence[0];
                 var with = memberId is null ? string.Empty : $" with member {memberId}";
                 return (
-                    F($"A contact{with} on {Date(contact.Time!.Value)} at {Time(contact.Time.Value)} went through {ChannelText(contact.Channel!.Value)} ({Vocabulary.Word(contact.Channel.Value)}), started by the {Vocabulary.Word(contact.InitiatedBy!.Value)}."),
+                    string.Create(Invariant, $"A contact{with} on {Date(contact.Time!.Value)} at {Time(contact.Time.Value)} went through {ChannelText(contact.Channel!.Value)} ({Vocabulary.Word(contact.Channel.Value)}), started by the {Vocabulary.Word(contact.InitiatedBy!.Value)}."),
                     "Move the contact back to agency channels, note it in the record, and discuss it in supervision.");
             }
 
@@ -208,13 +208,13 @@ internal static class AlertText
                 var with = memberId is null ? string.Empty : $" with member {memberId}";
                 var hours = rules.Rules.WorkingHours;
                 return (
-                    F($"The therapist started a contact{with} by {ChannelText(contact.Channel!.Value)} on {contact.Time!.Value.DayOfWeek} {Date(contact.Time.Value)} at {Time(contact.Time.Value)}, outside working hours ({hours.Start.ToString("HH:mm", Invariant)}-{hours.End.ToString("HH:mm", Invariant)}, {Days(hours.Days)})."),
+                    string.Create(Invariant, $"The therapist started a contact{with} by {ChannelText(contact.Channel!.Value)} on {contact.Time!.Value.DayOfWeek} {Date(contact.Time.Value)} at {Time(contact.Time.Value)}, outside working hours ({hours.Start.ToString("HH:mm", Invariant)}-{hours.End.ToString("HH:mm", Invariant)}, {Days(hours.Days)})."),
                     "Keep the contact you start within working hours unless safety requires otherwise, and record the reason when it does.");
             }
 
             case AlertKind.FeedbackGap:
                 return (
-                    F($"Measures were taken at session {record.SessionNumber} but the feedback was recorded as not discussed with the family."),
+                    string.Create(Invariant, $"Measures were taken at session {record.SessionNumber} but the feedback was recorded as not discussed with the family."),
                     "Review the latest scores with the family at the next session and record the feedback as discussed.");
 
             default:
@@ -229,7 +229,7 @@ internal static class AlertText
         if (record.Flags == 1)
         {
             return (
-                F($"{member}'s {instrument} score of {now.Score} at session {now.SessionNumber} is on the worse side of the range expected for members who started at {first.Score} (lower band {T(record.Threshold)})."),
+                string.Create(Invariant, $"{member}'s {instrument} score of {now.Score} at session {now.SessionNumber} is on the worse side of the range expected for members who started at {first.Score} (lower band {T(record.Threshold)})."),
                 next);
         }
 
@@ -245,17 +245,15 @@ internal static class AlertText
             ? "half"
             : rules.Rules.NotOnTrackFraction.ToString("0.##", Invariant) + " of";
         return (
-            F($"{member} started in the clinical range on {instrument} ({first.Score} at session {first.SessionNumber}) and by their rating number {record.Detail} ({now.Score} at session {now.SessionNumber}) {progress}, less than {fraction} the reliable-change value of {T(record.Threshold)}."),
+            string.Create(Invariant, $"{member} started in the clinical range on {instrument} ({first.Score} at session {first.SessionNumber}) and by their rating number {record.Detail} ({now.Score} at session {now.SessionNumber}) {progress}, less than {fraction} the reliable-change value of {T(record.Threshold)}."),
             next);
     }
 
     private static string Between(Evidence[] ratings) =>
-        ratings.Length == 0 ? string.Empty : F($" (in between: {Ratings(ratings)})");
+        ratings.Length == 0 ? string.Empty : string.Create(Invariant, $" (in between: {Ratings(ratings)})");
 
     private static string Ratings(Evidence[] ratings) =>
-        Join(ratings.Select(e => F($"{e.Score} at session {e.SessionNumber}")));
-
-    private static string F(FormattableString text) => text.ToString(Invariant);
+        Join(ratings.Select(e => string.Create(Invariant, $"{e.Score} at session {e.SessionNumber}")));
 
     private static string T(int tenths) => Score.FromTenths(tenths).ToString();
 

@@ -168,21 +168,20 @@ internal sealed class CsvCursor
         if (stop < 0 || rest[stop] != '"')
         {
             var length = stop < 0 ? rest.Length : stop;
-            var start = _pos;
             var line = rest[..length];
-            while (true)
-            {
-                var comma = line.IndexOf(',');
-                var field = comma < 0 ? line : line[..comma];
-                AddTrimmed(record, start, field);
-                if (comma < 0)
-                {
-                    break;
-                }
 
-                start += comma + 1;
-                line = line[(comma + 1)..];
+            // Fields are short: a plain loop finds their commas faster than a vectorised search per field.
+            var fieldStart = 0;
+            for (var i = 0; i < line.Length; i++)
+            {
+                if (line[i] == ',')
+                {
+                    AddTrimmed(record, _pos + fieldStart, line[fieldStart..i]);
+                    fieldStart = i + 1;
+                }
             }
+
+            AddTrimmed(record, _pos + fieldStart, line[fieldStart..]);
 
             _lastFieldQuoted = false;
             _pos += length;
