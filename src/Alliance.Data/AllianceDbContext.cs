@@ -50,6 +50,7 @@ public sealed class AllianceDbContext(DbContextOptions<AllianceDbContext> option
     public DbSet<Response> Responses => Set<Response>();
     public DbSet<QuestionnaireLink> QuestionnaireLinks => Set<QuestionnaireLink>();
     public DbSet<AgencyInstrument> AgencyInstruments => Set<AgencyInstrument>();
+    public DbSet<Alert> Alerts => Set<Alert>();
     public DbSet<Notification> Notifications => Set<Notification>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
     public DbSet<AuditChainHead> AuditChainHeads => Set<AuditChainHead>();
@@ -153,6 +154,7 @@ public sealed class AllianceDbContext(DbContextOptions<AllianceDbContext> option
         ScopeToAgency<Response>(builder);
         ScopeToAgency<QuestionnaireLink>(builder);
         ScopeToAgency<AgencyInstrument>(builder);
+        ScopeToAgency<Alert>(builder);
         ScopeToAgency<Notification>(builder);
 
         var converter = protector is null ? null : SensitiveText.Converter(protector);

@@ -248,3 +248,22 @@ internal sealed class AgencyInstrumentConfiguration : IEntityTypeConfiguration<A
         b.HasIndex(i => new { i.AgencyId, i.InstrumentId }).IsUnique();
     }
 }
+
+internal sealed class AlertConfiguration : IEntityTypeConfiguration<Alert>
+{
+    public void Configure(EntityTypeBuilder<Alert> b)
+    {
+        b.ToTable("alerts");
+        b.Property(a => a.Kind).HasMaxLength(32);
+        b.Property(a => a.Severity).HasMaxLength(8);
+        b.Property(a => a.Instrument).HasMaxLength(64);
+        b.Property(a => a.Message).HasMaxLength(1000);
+        b.Property(a => a.ConsiderNext).HasMaxLength(1000);
+        b.Property(a => a.Key).HasMaxLength(300);
+        b.Property(a => a.Status).HasConversion<string>().HasMaxLength(16);
+        b.Property(a => a.ResolutionNote).HasMaxLength(1000);
+        b.HasIndex(a => new { a.AgencyId, a.CaseId, a.Key }).IsUnique();
+        b.HasIndex(a => new { a.AgencyId, a.Status, a.Severity, a.CreatedAt });
+        b.HasOne<Case>().WithMany().HasForeignKey(a => a.CaseId).OnDelete(DeleteBehavior.Cascade);
+    }
+}

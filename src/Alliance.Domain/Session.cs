@@ -62,6 +62,17 @@ public sealed class Session : IAuditedRecord
     public string? StatusReason { get; private set; }
     /// <summary>When it was created (UTC).</summary>
     public DateTime CreatedAt { get; private set; }
+    /// <summary>Whether the therapist reviewed the scores with the family in this session (null: not recorded).</summary>
+    public bool? FeedbackDiscussed { get; private set; }
+
+    /// <summary>Records whether the feedback was discussed with the family.</summary>
+    public void RecordFeedback(bool discussed)
+    {
+        if (Status != SessionStatus.Held)
+            throw new DomainRuleException("feedbackDiscussed", "Feedback is recorded for a held session.");
+        FeedbackDiscussed = discussed;
+        Episode.Case.Touch();
+    }
 
     /// <summary>The members who attended.</summary>
     public IReadOnlyList<SessionAttendee> Attendees => _attendees;

@@ -1,0 +1,146 @@
+using System.Globalization;
+using System.Text.Json;
+using Alliance.Data;
+using Alliance.Domain;
+using Alliance.Signals;
+using Microsoft.EntityFrameworkCore;
+using DomainAlert = Alliance.Domain.Alert;
+using SignalAlert = Alliance.Signals.Alert;
+using SessionStatus = Alliance.Domain.SessionStatus;
+
+namespace Alliance.Application.Feedback;
+
+/// <summary>What one evaluation of a case changed.</summary>
+public sealed record FeedbackChanges(int Raised, int Withdrawn, int Repaired);
+
+/// <summary>
+/// Turns a family's scores and sessions into alerts, with the same rule code as <c>alliance signals</c>: the
+/// current episode is handed to <see cref="SignalEngine"/> as one case, and what it raises is compared, by key,
+/// with the alerts already stored. New ones are added (high-severity ones reach the therapist's inbox at once);
+/// ones the scores no longer raise, after a correction or withdrawal, are withdrawn; a repair resolves its rupture.
+/// Evaluating the whole episode on every new score costs well under a millisecond for a family and keeps
+/// corrections, deletions and late paper entries exact.
+/// </summary>
+public sealed class CaseFeedback(AllianceDbContext db, TimeProvider clock, SignalRules? rules = null)
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull };
+
+    /// <summary>Evaluates the case's current episode and stores what changed (the caller's context saves).</summary>
+    public async Task<FeedbackChanges> EvaluateAsync(Guid caseId, CancellationToken ct = default)
+    {
+        var c = await db.Cases
+            .Include(x => x.Members)
+            .Include(x => x.Episodes).ThenInclude(e => e.Sessions).ThenInclude(s => s.Attendees)
+            .AsSplitQuery()
+            .SingleAsync(x => x.Id == caseId, ct).ConfigureAwait(false);
+        var agency = await db.Agencies.SingleAsync(a => a.Id == c.AgencyId, ct).ConfigureAwait(false);
+        var episode = c.CurrentEpisode;
+        var sessions = episode.Sessions.Where(s => s.Status != SessionStatus.Scheduled).OrderBy(s => s.Number).ToList();
+        var sessionIds = sessions.Select(s => s.Id).ToList();
+        var responses = await db.Responses.AsNoTracking()
+            .Where(r => r.CaseId == caseId && r.WithdrawnAt == null && r.Score != null && sessionIds.Contains(r.SessionId))
+            .Select(r => new { r.MemberId, r.SessionId, r.InstrumentId, r.Rater, r.Score })
+            .ToListAsync(ct).ConfigureAwait(false);
+
+        // Members are named in the alerts' sentences by their display name (made unique within the family).
+        var labels = new Dictionary<Guid, string>();
+        foreach (var m in c.Members.OrderBy(m => m.Position))
+            labels[m.Id] = labels.ContainsValue(m.DisplayName) ? $"{m.DisplayName} ({m.Position})" : m.DisplayName;
+        var byLabel = labels.ToDictionary(p => p.Value, p => p.Key, StringComparer.Ordinal);
+
+        var catalogue = InstrumentCatalogue.Default;
+        var builder = new CaseloadBuilder(catalogue, Math.Max(16, responses.Count));
+        var caseIndex = builder.AddCase(c.Id.ToString("N"));
+        var memberIndex = new Dictionary<Guid, int>();
+        foreach (var m in c.Members.OrderBy(m => m.Position))
+            memberIndex[m.Id] = builder.AddMember(caseIndex, labels[m.Id], (MemberRole)(int)m.Role, m.BirthYear, m.DisplayName);
+        var sessionIndex = new Dictionary<Guid, int>();
+        foreach (var s in sessions)
+        {
+            var local = agency.ToLocal(s.StartsAt);
+            var attended = s.Attendees.Select(a => memberIndex[a.MemberId]).ToArray();
+            sessionIndex[s.Id] = builder.AddSession(caseIndex, s.Number, DateOnly.FromDateTime(local),
+                s.Status switch { SessionStatus.Cancelled => Signals.SessionStatus.Cancelled, SessionStatus.NoShow => Signals.SessionStatus.NoShow, _ => Signals.SessionStatus.Held },
+                TimeOnly.FromDateTime(local), s.ScheduledMinutes, s.ActualMinutes,
+                s.FeedbackDiscussed switch { true => FeedbackDiscussed.Yes, false => FeedbackDiscussed.No, null => FeedbackDiscussed.NotRecorded },
+                attended);
+        }
+        foreach (var r in responses)
+            if (catalogue.TryGetIndex(r.InstrumentId, out var instrument) && memberIndex.TryGetValue(r.MemberId, out var member))
+                builder.AddScore(member, sessionIndex[r.SessionId], instrument, (Rater)(int)r.Rater, Score.FromDecimal(r.Score!.Value));
+
+        var raised = new SignalEngine(rules ?? SignalRules.Default).Evaluate(builder.Build());
+        var sessionByNumber = sessions.ToDictionary(s => s.Number, s => s.Id);
+        var stored = await db.Alerts.Where(a => a.CaseId == caseId).ToListAsync(ct).ConfigureAwait(false);
+        var storedByKey = stored.ToDictionary(a => a.Key, StringComparer.Ordinal);
+        var now = clock.GetUtcNow().UtcDateTime;
+        var produced = new HashSet<string>(StringComparer.Ordinal);
+        var added = new List<DomainAlert>();
+        foreach (var alert in raised)
+        {
+            var key = KeyOf(alert, episode.Number);
+            produced.Add(key);
+            if (storedByKey.ContainsKey(key)) continue;
+            Guid? memberId = alert.MemberId is { } label && byLabel.TryGetValue(label, out var id) ? id : null;
+            Guid? sessionId = alert.SessionNumber is { } n && sessionByNumber.TryGetValue(n, out var sid) ? sid : null;
+            var entity = new DomainAlert(c.AgencyId, c.Id, memberId, sessionId, alert.SessionNumber, alert.KindCode, SeverityCode(alert.Severity),
+                alert.Instrument, EvidenceJson(alert), alert.Message, alert.ConsiderNext, key, now);
+            db.Alerts.Add(entity);
+            added.Add(entity);
+            storedByKey[key] = entity;
+        }
+
+        var withdrawn = 0;
+        foreach (var old in stored.Where(a => a.IsActive && !produced.Contains(a.Key)))
+        {
+            old.Withdraw(now);
+            withdrawn++;
+        }
+
+        // A repair resolves the rupture it repairs (the rupture is the repair's second piece of evidence).
+        var repaired = 0;
+        foreach (var repair in raised.Where(a => a.Kind == AlertKind.Repair))
+        {
+            var ruptureSession = repair.Evidence.Count > 1 ? repair.Evidence[1].SessionNumber : null;
+            var rupture = storedByKey.Values.FirstOrDefault(a => a.Kind == AlertKinds.Code(AlertKind.Rupture) && a.IsActive
+                && a.SessionNumber == ruptureSession && a.MemberId == (repair.MemberId is { } l && byLabel.TryGetValue(l, out var m) ? m : null));
+            if (rupture is null) continue;
+            rupture.Resolve(null, string.Create(CultureInfo.InvariantCulture, $"Repaired at session {repair.SessionNumber}: {repair.Message}"), now);
+            repaired++;
+        }
+
+        foreach (var alert in added.Where(a => a.Severity == "high"))
+            foreach (var therapist in new[] { c.PrimaryTherapistId, c.CoTherapistId }.OfType<Guid>())
+                db.Notifications.Add(new Notification(c.AgencyId, therapist, "alert", $"{c.Name}: {alert.Message}", c.Id, now));
+
+        return new FeedbackChanges(added.Count, withdrawn, repaired);
+    }
+
+    /// <summary>What an alert concerns: the same scores always give the same key.</summary>
+    private static string KeyOf(SignalAlert a, int episode)
+    {
+        var first = a.Evidence.Count > 0 ? a.Evidence[0] : null;
+        var firstPart = first?.SessionNumber?.ToString(CultureInfo.InvariantCulture)
+            ?? first?.Time?.ToString("yyyy-MM-ddTHH:mm", CultureInfo.InvariantCulture) ?? "";
+        return string.Create(CultureInfo.InvariantCulture, $"e{episode}|{a.KindCode}|{a.MemberId}|{a.SessionNumber}|{a.Instrument}|{firstPart}");
+    }
+
+    private static string SeverityCode(AlertSeverity severity) => severity switch
+    {
+        AlertSeverity.High => "high",
+        AlertSeverity.Medium => "medium",
+        AlertSeverity.Low => "low",
+        _ => "good",
+    };
+
+    private static string EvidenceJson(SignalAlert alert) => JsonSerializer.Serialize(alert.Evidence.Select(e => new
+    {
+        sessionNumber = e.SessionNumber,
+        score = e.Score is { } s ? decimal.Parse(s.ToString(), CultureInfo.InvariantCulture) : (decimal?)null,
+        member = e.MemberId,
+        scheduledMinutes = e.ScheduledMinutes,
+        actualMinutes = e.ActualMinutes,
+        time = e.Time,
+        channel = e.Channel?.ToString(),
+    }), Json);
+}
