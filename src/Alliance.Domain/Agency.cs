@@ -40,6 +40,20 @@ public sealed class Agency
     /// </summary>
     public string? CrisisContacts { get; private set; }
 
+    /// <summary>
+    /// The agency's own numbers for the feedback rules, as the JSON of <c>alliance signals --rules</c>; null keeps every
+    /// default. Changes apply from then on; past alerts are not rewritten.
+    /// </summary>
+    public string? SignalRulesJson { get; private set; }
+
+    /// <summary>Replaces the agency's rule numbers (already validated by the caller).</summary>
+    public void SetSignalRules(string? rulesJson)
+    {
+        if (rulesJson is { Length: > 20_000 })
+            throw new DomainRuleException("rules", "The rules are too long.");
+        SignalRulesJson = string.IsNullOrWhiteSpace(rulesJson) ? null : rulesJson.Trim();
+    }
+
     /// <summary>Sets the crisis contacts shown to family members.</summary>
     public void SetCrisisContacts(string? contacts)
     {

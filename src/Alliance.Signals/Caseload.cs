@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Alliance.Signals;
 
 /// <summary>One family in a <see cref="Caseload"/>, with the ranges of its members, sessions and contacts.</summary>
@@ -252,6 +254,7 @@ public sealed class Caseload
     /// </summary>
     /// <param name="memberIndex">The member.</param>
     /// <param name="sessionIndex">The session.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool Attended(int memberIndex, int sessionIndex)
     {
         ref readonly var session = ref _sessions[sessionIndex];

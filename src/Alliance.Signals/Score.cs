@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 
 namespace Alliance.Signals;
 
@@ -56,6 +57,7 @@ public readonly struct Score : IEquatable<Score>, IComparable<Score>, ISpanForma
     /// <param name="text">The text, without surrounding spaces.</param>
     /// <param name="score">The score read.</param>
     /// <returns>Whether the text is a score.</returns>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static bool TryParse(ReadOnlySpan<char> text, out Score score)
     {
         score = default;
@@ -131,6 +133,7 @@ public readonly struct Score : IEquatable<Score>, IComparable<Score>, ISpanForma
     /// <param name="destination">Where to write.</param>
     /// <param name="charsWritten">How many characters were written.</param>
     /// <returns>Whether the destination was large enough.</returns>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool TryFormat(Span<char> destination, out int charsWritten)
     {
         charsWritten = 0;

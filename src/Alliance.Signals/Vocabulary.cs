@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Alliance.Signals;
 
 /// <summary>A member's role in the family.</summary>
@@ -185,6 +187,7 @@ public static class Vocabulary
     /// <returns>Whether the word is <c>therapist</c> or <c>client</c>.</returns>
     public static bool TryParse(ReadOnlySpan<char> text, out ContactInitiator initiator) => TryFind(Initiators, text, out initiator);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool TryFind<T>(string[] words, ReadOnlySpan<char> text, out T value)
         where T : struct, Enum
     {

@@ -9,6 +9,7 @@ namespace Alliance.Spreadsheets;
 /// <summary>Reading scores.csv, the large file: in parallel chunks when it can be split safely.</summary>
 internal sealed partial class FolderParse
 {
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void ReadScores(string text)
     {
         var cursor = new CsvCursor(text);
@@ -291,6 +292,7 @@ internal sealed partial class FolderParse
         }
 
         /// <summary>Instrument ids repeat row after row: compare with the few seen (exact text) before hashing.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private bool TryFindInstrument(InstrumentCatalogue instruments, ReadOnlySpan<char> text, out int index)
         {
             for (var k = 0; k < _instrumentsCached; k++)

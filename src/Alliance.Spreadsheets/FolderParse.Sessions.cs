@@ -9,6 +9,7 @@ namespace Alliance.Spreadsheets;
 /// <summary>Reading sessions.csv: rows are parsed in parallel chunks, then added in file order.</summary>
 internal sealed partial class FolderParse
 {
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void ReadSessions(string text)
     {
         var cursor = new CsvCursor(text);

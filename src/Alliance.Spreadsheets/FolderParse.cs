@@ -22,6 +22,7 @@ internal sealed partial class FolderParse
     private static readonly string[] ContactColumns = ["case_id", "member_id", "datetime", "channel", "initiated_by", "minutes"];
 
     private readonly InstrumentCatalogue _instruments;
+    private readonly int _parallelThreshold;
     private readonly CaseloadBuilder _builder;
     private readonly List<(int File, int Line, int Order, SpreadsheetProblem Problem)> _problems = [];
     private readonly Dictionary<string, int> _cases = new(StringComparer.Ordinal);
@@ -42,8 +43,6 @@ internal sealed partial class FolderParse
     private int[] _caseMemberIndex = [];
     private bool _membersRead;
     private bool _sessionsRead;
-
-    private readonly int _parallelThreshold;
 
     public FolderParse(InstrumentCatalogue instruments, int parallelThreshold)
     {
@@ -69,24 +68,20 @@ internal sealed partial class FolderParse
             }
         }
 
-        var sw = System.Diagnostics.Stopwatch.StartNew();
         if (files.TryGetValue(Members, out var members))
         {
             ReadMembers(members);
         }
-        Console.Error.WriteLine($"members {sw.ElapsedMilliseconds}"); sw.Restart();
 
         if (files.TryGetValue(Sessions, out var sessions))
         {
             ReadSessions(sessions);
         }
-        Console.Error.WriteLine($"sessions {sw.ElapsedMilliseconds}"); sw.Restart();
 
         if (files.TryGetValue(Scores, out var scores))
         {
             ReadScores(scores);
         }
-        Console.Error.WriteLine($"scores {sw.ElapsedMilliseconds}"); sw.Restart();
 
         if (files.TryGetValue(Contacts, out var contacts))
         {
@@ -108,6 +103,7 @@ internal sealed partial class FolderParse
     private static string Echo(ReadOnlySpan<char> value) =>
         value.Length <= 40 ? value.ToString() : string.Concat(value[..37], "...");
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool TryWhole(ReadOnlySpan<char> text, int maxDigits, out int value)
     {
         value = 0;
@@ -129,6 +125,7 @@ internal sealed partial class FolderParse
         return true;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool TryDate(ReadOnlySpan<char> text, out DateOnly date)
     {
         date = default;
@@ -143,6 +140,7 @@ internal sealed partial class FolderParse
         return false;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool TryTime(ReadOnlySpan<char> text, out int minuteOfDay)
     {
         minuteOfDay = -1;
@@ -176,18 +174,11 @@ internal sealed partial class FolderParse
 
     private SpreadsheetReadResult Finish()
     {
-        var sw = System.Diagnostics.Stopwatch.StartNew();
         // Only valid rows reach the builder, so repeats can be found alongside every other problem.
         if (_builder.ScoreCount > 0)
         {
             FindDuplicateScores();
         }
-        Console.Error.WriteLine($"dups {sw.ElapsedMilliseconds}"); sw.Restart();
-        try { return FinishInner(); } finally { Console.Error.WriteLine($"build {sw.ElapsedMilliseconds}"); }
-    }
-
-    private SpreadsheetReadResult FinishInner()
-    {
 
         if (_problems.Count > 0)
         {
@@ -351,6 +342,7 @@ internal sealed partial class FolderParse
     }
 
     /// <summary>Looks a member of a case up (safe from several threads once members.csv is read).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool TryFindMember(int caseIndex, ReadOnlySpan<char> memberId, out int memberIndex)
     {
         // A family has a few members: comparing with each is faster than hashing a composite key.

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text;
 using Alliance.Signals;
 
@@ -27,6 +28,7 @@ public static class SignalsJsonLines
     /// <summary>Writes alerts to a text writer, each line ending in <c>\n</c>.</summary>
     /// <param name="alerts">The alerts.</param>
     /// <param name="writer">The writer; flushed, not closed.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Write(IEnumerable<Alert> alerts, TextWriter writer)
     {
         ArgumentNullException.ThrowIfNull(alerts);
@@ -53,6 +55,7 @@ public static class SignalsJsonLines
         return line.ToString();
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Append(StringBuilder json, Alert alert)
     {
         json.Append("{\"case_id\":");
@@ -81,6 +84,7 @@ public static class SignalsJsonLines
         json.Append('}');
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void AppendEvidence(StringBuilder json, AlertKind kind, Evidence evidence)
     {
         switch (kind)
@@ -153,6 +157,7 @@ public static class SignalsJsonLines
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void AppendString(StringBuilder json, string? value)
     {
         if (value is null)

@@ -47,7 +47,6 @@ public sealed class SpreadsheetReader
             .ToDictionary(g => g.Key, g => g.First(), StringComparer.OrdinalIgnoreCase);
         var problems = new List<SpreadsheetProblem>();
         var texts = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        var sw0 = System.Diagnostics.Stopwatch.StartNew();
         foreach (var name in FileNames)
         {
             if (!onDisk.TryGetValue(name, out var path))
@@ -69,7 +68,6 @@ public sealed class SpreadsheetReader
         {
             return new SpreadsheetReadResult(null, problems);
         }
-        Console.Error.WriteLine($"files {sw0.ElapsedMilliseconds}");
 
         return Read(texts);
     }

@@ -24,6 +24,7 @@ public sealed class EndpointSecurityTests(AllianceWebFactory app, ITestOutputHel
         "status/{code:int}",
         "health",
         "openapi/{documentName}.json",
+        "q/{token}", // a family member's one-time questionnaire link: the token is the key, failed look-ups are rate-limited
     };
 
     private List<RouteEndpoint> Endpoints() =>

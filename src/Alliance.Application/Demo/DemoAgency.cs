@@ -10,7 +10,7 @@ public sealed record DemoSignIn(string Email, string Name, string Role);
 
 /// <summary>
 /// The synthetic demo agency: a supervisor, three therapists, an admin and a dozen fictional families at every
-/// stage of care. Seeded only into an empty database, and only in Development or with <c>--demo</c>.
+/// stage of care, with their scores (see <see cref="DemoScores"/>). Seeded only into an empty database, and only in Development or with <c>--demo</c>.
 /// Every name and note is invented; times are placed around the present so that the screens look current.
 /// </summary>
 public sealed class DemoAgency(AllianceDbContext db, StaffAccounts staff, TimeProvider clock)
@@ -81,11 +81,15 @@ public sealed class DemoAgency(AllianceDbContext db, StaffAccounts staff, TimePr
             db.SupervisionLines.Add(new SupervisionLine(agency.Id, supervisor.Id, t.Id, now.AddDays(-380)));
 
         var random = new Random(20261125);
+        // Scores draw from their own generator, so the families' sessions stay where they always were.
+        var scoreRandom = new Random(20261126);
         for (var i = 0; i < Families.Length; i++)
         {
             var therapist = therapists[i % therapists.Count];
             var coTherapist = i == 0 ? therapists[1].Id : (Guid?)null;
-            db.Cases.Add(BuildCase(agency, Families[i], therapist.Id, coTherapist, now, random));
+            var c = BuildCase(agency, Families[i], therapist.Id, coTherapist, now, random);
+            db.Cases.Add(c);
+            DemoScores.Add(db, c, i % therapists.Count, supervisor.Id, scoreRandom);
         }
         await db.SaveChangesAsync(ct).ConfigureAwait(false);
         return true;

@@ -19,10 +19,13 @@ public sealed record FeedbackChanges(int Raised, int Withdrawn, int Repaired);
 /// with the alerts already stored. New ones are added (high-severity ones reach the therapist's inbox at once);
 /// ones the scores no longer raise, after a correction or withdrawal, are withdrawn; a repair resolves its rupture.
 /// Evaluating the whole episode on every new score costs well under a millisecond for a family and keeps
-/// corrections, deletions and late paper entries exact.
+/// corrections, deletions and late paper entries exact. The numbers are the agency's (<see cref="AgencyRules"/>), and
+/// not on track uses the agency's expected trajectories where they cover a rating (<see cref="ExpectedTrajectoryModel"/>).
 /// </summary>
-public sealed class CaseFeedback(AllianceDbContext db, TimeProvider clock, SignalRules? rules = null)
+public sealed class CaseFeedback(AllianceDbContext db, TimeProvider clock, AgencyRules? rules = null, ExpectedTrajectoryModel? trajectories = null)
 {
+    private readonly AgencyRules _rules = rules ?? new AgencyRules();
+
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull };
 
     /// <summary>Evaluates the case's current episode and stores what changed (the caller's context saves).</summary>
@@ -34,6 +37,9 @@ public sealed class CaseFeedback(AllianceDbContext db, TimeProvider clock, Signa
             .AsSplitQuery()
             .SingleAsync(x => x.Id == caseId, ct).ConfigureAwait(false);
         var agency = await db.Agencies.SingleAsync(a => a.Id == c.AgencyId, ct).ConfigureAwait(false);
+        var effective = await _rules.ForAgencyAsync(db, agency, ct).ConfigureAwait(false);
+        var fitted = trajectories is null ? null : await trajectories.ForAgencyAsync(agency.Id, ct).ConfigureAwait(false);
+        var model = fitted is { Model.Series.Count: > 0 } ? fitted : null;
         var episode = c.CurrentEpisode;
         var sessions = episode.Sessions.Where(s => s.Status != SessionStatus.Scheduled).OrderBy(s => s.Number).ToList();
         var sessionIds = sessions.Select(s => s.Id).ToList();
@@ -69,7 +75,7 @@ public sealed class CaseFeedback(AllianceDbContext db, TimeProvider clock, Signa
             if (catalogue.TryGetIndex(r.InstrumentId, out var instrument) && memberIndex.TryGetValue(r.MemberId, out var member))
                 builder.AddScore(member, sessionIndex[r.SessionId], instrument, (Rater)(int)r.Rater, Score.FromDecimal(r.Score!.Value));
 
-        var raised = new SignalEngine(rules ?? SignalRules.Default).Evaluate(builder.Build());
+        var raised = new SignalEngine(effective.Rules, model?.Model).Evaluate(builder.Build());
         var sessionByNumber = sessions.ToDictionary(s => s.Number, s => s.Id);
         var stored = await db.Alerts.Where(a => a.CaseId == caseId).ToListAsync(ct).ConfigureAwait(false);
         var storedByKey = stored.ToDictionary(a => a.Key, StringComparer.Ordinal);
@@ -91,8 +97,12 @@ public sealed class CaseFeedback(AllianceDbContext db, TimeProvider clock, Signa
         }
 
         var withdrawn = 0;
+        var numberOf = sessions.ToDictionary(s => s.Id, s => s.Number);
+        var standing = responses.Where(r => r.Rater == RaterRole.Client)
+            .Select(r => (r.MemberId, numberOf[r.SessionId], Score.FromDecimal(r.Score!.Value).Tenths)).ToHashSet();
         foreach (var old in stored.Where(a => a.IsActive && !produced.Contains(a.Key)))
         {
+            if (EarlierRules.Keeps(old, effective.ChangedAt, model?.FittedAt, byLabel, standing)) continue;
             old.Withdraw(now);
             withdrawn++;
         }

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Alliance.Signals.Engine;
 
 /// <summary>
@@ -7,6 +9,7 @@ namespace Alliance.Signals.Engine;
 /// </summary>
 internal static class AlertOrder
 {
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Sort(AlertSink sink, int start, IAlertSource source, CompiledRules rules)
     {
         var count = sink.AlertCount - start;

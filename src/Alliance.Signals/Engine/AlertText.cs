@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text;
 
 namespace Alliance.Signals.Engine;
@@ -41,6 +42,7 @@ internal sealed class CaseloadSource(Caseload caseload) : IAlertSource
 /// <summary>Turns alert records into <see cref="Alert"/>s with their evidence and sentences.</summary>
 internal static class AlertFactory
 {
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static Alert Create(in AlertRecord record, int[] evidence, IAlertSource source, CompiledRules rules)
     {
         var items = new Evidence[record.EvidenceCount];
@@ -93,6 +95,7 @@ internal static class AlertText
 {
     private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static (string Message, string ConsiderNext) Describe(
         in AlertRecord record, Evidence[] evidence, string? memberId, string? instrument, CompiledRules rules)
     {

@@ -75,6 +75,7 @@ internal sealed class CaseEvaluator
         AlertOrder.Sort(sink, alertStart, _source, _rules);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void PrepareSessions(ReadOnlySpan<SessionRecord> sessions)
     {
         if (_sessionYear.Length < sessions.Length)
@@ -262,6 +263,7 @@ internal sealed class CaseEvaluator
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void EvaluateContacts(Caseload caseload, in CaseRecord family, ReadOnlySpan<SessionRecord> sessions, AlertSink sink)
     {
         var contacts = caseload.Contacts;
@@ -293,6 +295,7 @@ internal sealed class CaseEvaluator
     }
 
     /// <summary>The number of the last held session on or before a date (the latest date, then the highest number), or -1.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int LastHeldSessionOnOrBefore(ReadOnlySpan<SessionRecord> sessions, DateOnly date)
     {
         var number = -1;

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Alliance.Signals.Engine;
 
 /// <summary>Split alliance: the highest and lowest alliance rating of a family's members at one session far apart.</summary>
@@ -18,6 +20,7 @@ internal static class FeedbackGapRule
 /// </summary>
 internal static class TreatmentProlongedRule
 {
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Evaluate(
         Caseload caseload, in CaseRecord family, int memberIndex, int terminationSessionIndex, int terminationInstrument,
         int needed, AlertSink sink)
@@ -63,6 +66,7 @@ internal static class SessionOverrunRule
     /// <param name="firstSession">The caseload index of the first of them (evidence refers to sessions by caseload index).</param>
     /// <param name="rules">The rules.</param>
     /// <param name="sink">Where alerts go.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Evaluate(ReadOnlySpan<SessionRecord> sessions, int firstSession, SignalRules rules, AlertSink sink)
     {
         var window = rules.OverrunWindow;

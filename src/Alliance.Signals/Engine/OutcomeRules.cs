@@ -39,6 +39,7 @@ internal static class NotOnTrackRule
 /// </summary>
 internal static class TerminationDueRule
 {
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static bool Fires(ReadOnlySpan<SeriesPoint> lastRatings, CompiledInstrument[] instruments, in CompiledInstrument current)
     {
         int lowest = int.MaxValue, highest = int.MinValue;

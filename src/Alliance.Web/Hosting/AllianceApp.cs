@@ -158,6 +158,9 @@ public static class AllianceApp
 
         app.MapRazorPages();
         app.MapAllianceApi();
+        Alliance.Web.Features.Fhir.FhirEndpoints.MapFhir(app);
+        app.MapMeasuresApi();
+        app.MapAlertApi();
         app.MapOpenApi().AllowAnonymous();
         app.MapHealthChecks("/health").AllowAnonymous();
         return app;

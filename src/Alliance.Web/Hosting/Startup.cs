@@ -31,8 +31,28 @@ public static class Startup
         services.AddScoped<SessionWork>();
         services.AddScoped<AgencyAdministration>();
         services.AddScoped<BreakGlass>();
+        services.AddScoped<Alliance.Web.Features.Alerts.AlertWork>();
+        services.AddScoped<Alliance.Application.Feedback.CaseFeedback>();
+        services.AddSingleton<Alliance.Application.Feedback.AgencyRules>();
+        services.AddSingleton(sp => new Alliance.Application.Feedback.ExpectedTrajectoryCache(Alliance.Application.Feedback.TrajectorySettings.From(sp.GetRequiredService<IConfiguration>())));
+        services.AddScoped<Alliance.Application.Feedback.ExpectedTrajectoryModel>();
+        services.AddScoped<SessionFeedback>();
+        services.AddScoped<ThresholdsWork>();
+        services.AddSingleton<Alliance.Web.Features.Alerts.AlertEscalation>();
+        services.AddHostedService(sp => sp.GetRequiredService<Alliance.Web.Features.Alerts.AlertEscalation>());
         services.AddScoped<Alliance.Web.Features.Inbox.Notifications>();
         services.AddScoped<Alliance.Web.Features.Audit.AuditSearch>();
+        services.AddSingleton<Alliance.Application.Measures.AgencyInstrumentCache>();
+        services.AddScoped<Alliance.Application.Measures.AgencyInstruments>();
+        services.AddScoped<Alliance.Web.Features.Scores.GetScores>();
+        services.AddScoped<Alliance.Web.Features.Scores.EmpathyScores>();
+        services.AddScoped<Alliance.Web.Features.Fhir.FhirResponses>();
+        services.AddTransient<IStartupFilter, Alliance.Web.Features.Fhir.FhirOutcomeStartupFilter>();
+        services.AddScoped<Alliance.Application.Measures.QuestionnaireLinks>();
+        services.AddScoped<Alliance.Application.Measures.RecordResponse>();
+        services.AddScoped<GetSessionMeasures>();
+        services.AddSingleton<SessionReadLog>();
+        services.AddSingleton<Alliance.Web.Features.Questionnaires.LinkLookupLimiter>();
         return services;
     }
 

@@ -15,7 +15,8 @@ public sealed record StaffView(Guid Id, string DisplayName, string Email, IReadO
 public sealed record SupervisionView(Guid Id, Guid SupervisorId, string Supervisor, Guid SuperviseeId, string Supervisee, DateTime StartedAt);
 
 /// <summary>The agency's settings.</summary>
-public sealed record AgencySettings(string Name, string TimeZoneId, IReadOnlyList<DayOfWeek> WorkingDays, TimeOnly WorkdayStart, TimeOnly WorkdayEnd);
+/// <remarks>Crisis contacts: shown to a family member after an answer that raises a risk flag; null leaves them as they are, empty clears them.</remarks>
+public sealed record AgencySettings(string Name, string TimeZoneId, IReadOnlyList<DayOfWeek> WorkingDays, TimeOnly WorkdayStart, TimeOnly WorkdayEnd, string? CrisisContacts = null);
 
 /// <summary>Creates a staff account; the answer carries the one-time link to set a password.</summary>
 public sealed record CreateStaffCommand(string Email, string DisplayName, IReadOnlyList<string>? Roles);
@@ -135,7 +136,7 @@ public sealed class AgencyAdministration(AllianceDbContext db, UserManager<Staff
     {
         RequireAdmin(actor);
         var a = await db.Agencies.SingleAsync(x => x.Id == actor.AgencyId, ct).ConfigureAwait(false);
-        return new AgencySettings(a.Name, a.TimeZoneId, Enum.GetValues<DayOfWeek>().Where(d => a.WorkingDays.Contains(d)).ToList(), a.WorkdayStart, a.WorkdayEnd);
+        return new AgencySettings(a.Name, a.TimeZoneId, Enum.GetValues<DayOfWeek>().Where(d => a.WorkingDays.Contains(d)).ToList(), a.WorkdayStart, a.WorkdayEnd, a.CrisisContacts);
     }
 
     public async Task UpdateSettingsAsync(Actor actor, AgencySettings settings, CancellationToken ct)
@@ -145,6 +146,7 @@ public sealed class AgencyAdministration(AllianceDbContext db, UserManager<Staff
         var a = await db.Agencies.SingleAsync(x => x.Id == actor.AgencyId, ct).ConfigureAwait(false);
         var days = (settings.WorkingDays ?? []).Aggregate(WorkingDaySet.None, (set, d) => set | WorkingDays.Of(d));
         a.UpdateSettings(settings.Name, settings.TimeZoneId, days, settings.WorkdayStart, settings.WorkdayEnd);
+        if (settings.CrisisContacts is not null) a.SetCrisisContacts(settings.CrisisContacts);
         await db.SaveChangesAsync(ct).ConfigureAwait(false);
     }
 

@@ -21,7 +21,9 @@ public sealed record CaseloadRow(
     DateTime? NextSession,
     Guid PrimaryTherapistId,
     string PrimaryTherapist,
-    bool IsCoTherapist);
+    bool IsCoTherapist,
+    int HighAlerts = 0,
+    int MediumAlerts = 0);
 
 /// <summary>A caseload with the therapist it belongs to.</summary>
 public sealed record CaseloadView(Guid TherapistId, string Therapist, IReadOnlyList<CaseloadRow> Cases);
@@ -56,10 +58,16 @@ public sealed class GetCaseload(AllianceDbContext db, TimeProvider clock, Allian
             })
             .ToListAsync(ct).ConfigureAwait(false);
 
+        var ids = raw.Select(r => r.Id).ToList();
+        var badges = (await db.Alerts
+                .Where(a => ids.Contains(a.CaseId) && (a.Status == AlertStatus.Open || a.Status == AlertStatus.Acknowledged) && (a.Severity == "high" || a.Severity == "medium"))
+                .Select(a => new { a.CaseId, a.Severity }).ToListAsync(ct).ConfigureAwait(false))
+            .ToLookup(a => a.CaseId);
         var rows = raw
             .Where(r => query.IncludeClosed || r.Phase != EpisodePhase.Closed)
             .Select(r => new CaseloadRow(r.Id, r.Name, r.Members, r.Phase, Episode.Describe(r.Phase), r.Last, r.Next,
-                r.PrimaryTherapistId, names.GetValueOrDefault(r.PrimaryTherapistId, "?"), r.CoTherapistId == therapistId))
+                r.PrimaryTherapistId, names.GetValueOrDefault(r.PrimaryTherapistId, "?"), r.CoTherapistId == therapistId,
+                badges[r.Id].Count(a => a.Severity == "high"), badges[r.Id].Count(a => a.Severity == "medium")))
             .OrderBy(r => r.Phase == EpisodePhase.Closed)
             .ThenBy(r => r.NextSession ?? DateTime.MaxValue)
             .ThenBy(r => r.Name, StringComparer.CurrentCulture)

@@ -7,7 +7,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Alliance.Web.Features.Cases;
 
 /// <summary>One family: members, the episode and where it stands, sessions, and what can be done next.</summary>
-public sealed class DetailsModel(GetCase getCase, ChangeCase change, SessionWork sessions, Alliance.Data.AllianceDbContext db, Admin.BreakGlass breakGlass) : AlliancePage
+public sealed class DetailsModel(GetCase getCase, ChangeCase change, SessionWork sessions, Alliance.Data.AllianceDbContext db, Admin.BreakGlass breakGlass, Alerts.AlertWork alerts, Scores.GetScores scores) : AlliancePage
 {
     public sealed class MemberInput
     {
@@ -38,6 +38,8 @@ public sealed class DetailsModel(GetCase getCase, ChangeCase change, SessionWork
     public IReadOnlyList<(Guid Id, string Name)> Therapists { get; private set; } = [];
     public string? Open { get; private set; }
     public DateTime? GlassUntil { get; private set; }
+    public IReadOnlyList<Alerts.AlertView> Alerts { get; private set; } = [];
+    public Scores.CaseScores? Scores { get; private set; }
     public bool ReadOnly => GlassUntil is not null;
 
     public async Task OnGetAsync(CancellationToken ct) => await LoadAsync(ct);
@@ -93,6 +95,22 @@ public sealed class DetailsModel(GetCase getCase, ChangeCase change, SessionWork
         return Page();
     }
 
+    public async Task<IActionResult> OnPostAcknowledgeAsync(Guid alertId, CancellationToken ct)
+    {
+        if (await TryAsync(() => alerts.AcknowledgeAsync(Actor, alertId, ct), null))
+            return Done("Alert acknowledged.");
+        await LoadAsync(ct);
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostResolveAsync(Guid alertId, string note, CancellationToken ct)
+    {
+        if (await TryAsync(() => alerts.ResolveAsync(Actor, alertId, note, ct), null))
+            return Done("Alert resolved.");
+        await LoadAsync(ct);
+        return Page();
+    }
+
     private RedirectToPageResult Done(string message)
     {
         Flash(message);
@@ -103,7 +121,9 @@ public sealed class DetailsModel(GetCase getCase, ChangeCase change, SessionWork
     {
         Case = await getCase.HandleAsync(Actor, Id, ct);
         Time = new LocalTime(Case.TimeZoneId);
+        Scores = await scores.HandleAsync(Actor, Id, ct);
         if (!Actor.IsTherapist && !Actor.IsSupervisor) GlassUntil = await breakGlass.CurrentGrantAsync(Actor, Id, ct);
+        Alerts = await alerts.ForCaseAsync(Actor, Id, ct);
         var next = Case.Episode.Phase + 1;
         if (Phase.Phase <= Case.Episode.Phase && next <= EpisodePhase.Closed) Phase.Phase = next;
         CanTransfer = Actor.IsSupervisor && await db.SupervisionLines.AnyAsync(l => l.SupervisorId == Actor.StaffId && l.SuperviseeId == Case.PrimaryTherapistId && l.EndedAt == null, ct);

@@ -15,7 +15,7 @@ public sealed record RecordSessionCommand(Guid SessionId, DateTime ActualStart, 
 public sealed record CloseSessionCommand(Guid SessionId, SessionStatus Status, string? Reason);
 
 /// <summary>What a therapist does with sessions; each loads the case through the care relationship and saves once.</summary>
-public sealed class SessionWork(AllianceDbContext db, TimeProvider clock)
+public sealed class SessionWork(AllianceDbContext db, TimeProvider clock, Alliance.Application.Feedback.CaseFeedback feedback)
 {
     private DateTime Now => clock.GetUtcNow().UtcDateTime;
 
@@ -35,6 +35,8 @@ public sealed class SessionWork(AllianceDbContext db, TimeProvider clock)
         ArgumentNullException.ThrowIfNull(command);
         var (_, session) = await db.LoadVisibleSessionAsync(actor, command.SessionId, ct).ConfigureAwait(false);
         session.RecordHeld(command.ActualStart, command.ActualEnd, command.AttendeeIds ?? [], command.Modality, command.Notes, Now);
+        // Overruns and attendance feed the rules: re-evaluate with the change, and save both at once.
+        await feedback.EvaluateAsync(session.CaseId, ct).ConfigureAwait(false);
         await db.SaveChangesAsync(ct).ConfigureAwait(false);
     }
 

@@ -6,9 +6,11 @@ using Microsoft.EntityFrameworkCore;
 namespace Alliance.Web.Features.Supervision;
 
 /// <summary>A supervisor's view: each current supervisee's caseload, and nobody else's.</summary>
-public sealed class IndexModel(GetCaseload caseloads, Alliance.Data.AllianceDbContext db) : AlliancePage
+public sealed class IndexModel(GetCaseload caseloads, Alliance.Data.AllianceDbContext db, Alerts.AlertWork alerts) : AlliancePage
 {
     public IReadOnlyList<CaseloadTable> Supervisees { get; private set; } = [];
+    public IReadOnlyList<Alerts.AlertView> OpenAlerts { get; private set; } = [];
+    public LocalTime Time { get; private set; } = null!;
 
     public async Task OnGetAsync(CancellationToken ct)
     {
@@ -16,6 +18,8 @@ public sealed class IndexModel(GetCaseload caseloads, Alliance.Data.AllianceDbCo
         var tables = new List<CaseloadTable>();
         foreach (var id in ids)
             tables.Add(await CaseloadTable.ForAsync(db, Actor, await caseloads.HandleAsync(Actor, new CaseloadQuery(id), ct), ct));
+        OpenAlerts = await alerts.OpenForSupervisorAsync(Actor, ct);
+        Time = new LocalTime((await Cases.CaseLoading.LoadAgencyAsync(db, Actor, ct)).TimeZoneId);
         Supervisees = tables.OrderBy(t => t.Caseload.Therapist, StringComparer.CurrentCulture).ToList();
     }
 }

@@ -1,0 +1,132 @@
+using System.Globalization;
+using Alliance.Data;
+using Alliance.Domain;
+using Alliance.Measures;
+
+namespace Alliance.Application.Measures;
+
+/// <summary>Answers to one instrument about one member at one session, as they arrived.</summary>
+/// <param name="Session">The session, with its episode, case and members loaded.</param>
+/// <param name="MemberId">The member the answers are about (for a client rating, the member who answered).</param>
+/// <param name="Instrument">The instrument answered.</param>
+/// <param name="Rater">Who rated.</param>
+/// <param name="Answers">The answers.</param>
+/// <param name="Entry">Online (every required item needed) or transcribed (the missing-item rule decides).</param>
+/// <param name="Source">How the answers reached Alliance.</param>
+public sealed record AnswersSubmitted(Session Session, Guid MemberId, Instrument Instrument, RaterRole Rater,
+    IReadOnlyList<ItemAnswer> Answers, AnswerEntry Entry, ResponseSource Source)
+{
+    /// <summary>The staff member who rated, for observer and therapist ratings.</summary>
+    public Guid? RaterStaffId { get; init; }
+
+    /// <summary>The family member who answered about someone else (a caregiver about a child).</summary>
+    public Guid? AuthorMemberId { get; init; }
+}
+
+/// <summary>The saved response and its scores, or every error in the answers (then nothing was saved).</summary>
+public sealed record RecordedAnswers(Response? Response, ScoreResult? Score, ValueList<AnswerError> Errors)
+{
+    /// <summary>True when the response was saved.</summary>
+    public bool Succeeded => Response is not null;
+}
+
+/// <summary>
+/// Checks answers against their instrument, scores them by its rules and saves them as a <see cref="Response"/>
+/// (the FHIR QuestionnaireResponse kept encrypted). An answer that raises a risk flag (PHQ-9 item 9 above 0) tells
+/// the case's therapists at once, in their inbox, with high priority. Links, paper entry and FHIR all save through here.
+/// </summary>
+public sealed class RecordResponse(AllianceDbContext db, TimeProvider clock)
+{
+    /// <summary>The kind of notification a risk flag raises.</summary>
+    public const string RiskNotification = "risk";
+
+    /// <summary>Validates, scores and saves; with errors nothing is saved and every error is returned, named by item.</summary>
+    public async Task<RecordedAnswers> HandleAsync(AnswersSubmitted submitted, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(submitted);
+        var errors = AnswerValidator.Validate(submitted.Instrument, submitted.Answers, submitted.Entry);
+        if (errors.Count > 0) return new RecordedAnswers(null, null, errors);
+
+        var details = new ResponseDetails(ToRater(submitted.Rater), clock.GetUtcNow())
+        {
+            Subject = $"Patient/{submitted.MemberId}",
+            Author = submitted.AuthorMemberId is { } author ? QuestionnaireLinks.AuthorReference(author)
+                : submitted.RaterStaffId is { } staff ? $"Practitioner/{staff}" : null,
+            Encounter = $"Encounter/{submitted.Session.Id}",
+        };
+        var scored = ScoredResponse.Create(submitted.Instrument, submitted.Answers, details);
+        var response = await SaveAsync(submitted.Session, submitted.MemberId, submitted.Instrument, scored, submitted.Source, submitted.RaterStaffId, ct).ConfigureAwait(false);
+        return new RecordedAnswers(response, scored.Score, ValueList.Empty<AnswerError>());
+    }
+
+    /// <summary>
+    /// Saves a response already scored (for example one read from a FHIR QuestionnaireResponse), with any other
+    /// changes the context tracks, in one transaction; raises the risk notifications its flags call for.
+    /// </summary>
+    public async Task<Response> SaveAsync(Session session, Guid memberId, Instrument instrument, ScoredResponse scored, ResponseSource source, Guid? raterStaffId, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        ArgumentNullException.ThrowIfNull(instrument);
+        ArgumentNullException.ThrowIfNull(scored);
+        var now = clock.GetUtcNow().UtcDateTime;
+        var score = scored.Score;
+        var reason = score.UnscorableReason is { Length: > 500 } longReason ? longReason[..497] + "..." : score.UnscorableReason;
+        var response = new Response(session, memberId, instrument.Id, InstrumentChoices.ToRole(scored.Details.Rater), raterStaffId,
+            score.Total, reason, score.RiskFlags.Count > 0, QuestionnaireResponseMapper.ToJson(instrument, scored), source, now);
+        db.Responses.Add(response);
+
+        if (score.RiskFlags.Count > 0)
+        {
+            var family = session.Episode.Case;
+            var name = family.Members.FirstOrDefault(m => m.Id == memberId)?.DisplayName ?? "A family member";
+            var therapists = new[] { family.PrimaryTherapistId, family.CoTherapistId }.OfType<Guid>().Distinct();
+            foreach (var flag in score.RiskFlags)
+                foreach (var therapist in therapists)
+                    db.Notifications.Add(new Notification(session.AgencyId, therapist, RiskNotification, RiskText(name, family, session, instrument, flag), family.Id, now));
+        }
+        await db.SaveChangesAsync(ct).ConfigureAwait(false);
+        return response;
+    }
+
+    /// <summary>
+    /// The therapist's sentence for a risk flag: who, which item, and that it was answered above the threshold; never
+    /// the answers themselves.
+    /// </summary>
+    public static string RiskText(string memberName, Case family, Session session, Instrument instrument, RiskFlag flag)
+    {
+        ArgumentNullException.ThrowIfNull(family);
+        ArgumentNullException.ThrowIfNull(session);
+        ArgumentNullException.ThrowIfNull(instrument);
+        ArgumentNullException.ThrowIfNull(flag);
+        var number = instrument.Items.Where(i => i.Kind != ItemKind.Display).ToList().FindIndex(i => i.LinkId == flag.LinkId) + 1;
+        var threshold = instrument.FindItem(flag.LinkId)?.Risk?.AtOrAbove ?? flag.Value;
+        var how = threshold == decimal.Truncate(threshold)
+            ? "above " + (threshold - 1).ToString("0", CultureInfo.InvariantCulture)
+            : "at or above " + threshold.ToString("0.##", CultureInfo.InvariantCulture);
+        return $"High priority: {memberName} ({family.Name}, session {session.Number.ToString(CultureInfo.InvariantCulture)}) answered item {number.ToString(CultureInfo.InvariantCulture)} of {instrument.Title} {how}. Review risk with them today.";
+    }
+
+    private static Rater ToRater(RaterRole role) => role switch
+    {
+        RaterRole.Client => Rater.Client,
+        RaterRole.Caregiver => Rater.Caregiver,
+        RaterRole.Observer => Rater.Observer,
+        _ => Rater.Therapist,
+    };
+}
+
+/// <summary>Who a family member can call in a crisis: the agency's own list, or a sentence that holds anywhere.</summary>
+public static class CrisisContacts
+{
+    /// <summary>Shown when the agency has set no contacts.</summary>
+    public const string Default =
+        "If you are in danger now, or thinking about ending your life or hurting yourself, call your local emergency number or go to the nearest emergency department. You can also tell someone you trust, and your therapist.";
+
+    /// <summary>The lines to show, one contact a line.</summary>
+    public static IReadOnlyList<string> For(Agency agency)
+    {
+        ArgumentNullException.ThrowIfNull(agency);
+        var text = string.IsNullOrWhiteSpace(agency.CrisisContacts) ? Default : agency.CrisisContacts;
+        return text.Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0).ToList();
+    }
+}

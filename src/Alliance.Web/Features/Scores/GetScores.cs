@@ -1,0 +1,168 @@
+using Alliance.Application;
+using Alliance.Application.Auditing;
+using Alliance.Application.Measures;
+using Alliance.Data;
+using Alliance.Domain;
+using Alliance.Measures;
+using Alliance.Web.Errors;
+using Microsoft.EntityFrameworkCore;
+
+namespace Alliance.Web.Features.Scores;
+
+/// <summary>A family's scores in the current episode, per member: charts and the same numbers as tables.</summary>
+public sealed record CaseScores(Guid CaseId, string TimeZoneId, IReadOnlyList<MemberScores> Members)
+{
+    /// <summary>True when any member has a score to show.</summary>
+    public bool Any => Members.Any(m => m.Groups.Count > 0);
+}
+
+/// <summary>One member's charts, grouped as a clinician reads them: alliance, outcome, self-efficacy.</summary>
+public sealed record MemberScores(Guid MemberId, string Name, bool IsChild, IReadOnlyList<ScoreGroup> Groups);
+
+/// <summary>The charts of one construct ("Alliance", "Outcome", "Self-efficacy").</summary>
+public sealed record ScoreGroup(string Title, IReadOnlyList<SeriesScores> Series);
+
+/// <summary>One series of a member (for example the alliance check, adult and child versions together).</summary>
+public sealed record SeriesScores(
+    string Title,
+    string HigherOrLower,
+    LineChart Chart,
+    IReadOnlyList<SessionColumn> Sessions,
+    IReadOnlyList<ScoreRow> Rows,
+    IReadOnlyList<string> Raters,
+    string CutoffSummary);
+
+/// <summary>A session on a chart's x axis.</summary>
+public sealed record SessionColumn(Guid SessionId, int Number, DateTime StartsAt);
+
+/// <summary>A row of a series' table: one session and each rater's score at it.</summary>
+public sealed record ScoreRow(SessionColumn Session, string Instrument, IReadOnlyList<ScoreCell?> Scores, decimal? Cutoff, bool ChildNorm);
+
+/// <summary>One score in a table, with whether it lies on the clinical side of the cutoff.</summary>
+public sealed record ScoreCell(decimal Score, bool Clinical);
+
+/// <summary>
+/// Reads a family's scores for the case page. Only the scores' numbers are read (never the answers, which may hold
+/// text a member keeps private), and the read of each member's scores is audited.
+/// </summary>
+public sealed class GetScores(AllianceDbContext db, AgencyInstruments instruments, AuditReads reads)
+{
+    private sealed record Row(Guid Id, Guid SessionId, Guid MemberId, string InstrumentId, RaterRole Rater, decimal Score);
+
+    public async Task<CaseScores> HandleAsync(Actor actor, Guid caseId, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        var c = await db.VisibleCases(actor, CasePurpose.Read).Where(x => x.Id == caseId)
+            .Select(x => new { x.Id, x.AgencyId })
+            .SingleOrDefaultAsync(ct).ConfigureAwait(false) ?? throw new NotFoundException();
+        var zone = await db.Agencies.Where(a => a.Id == c.AgencyId).Select(a => a.TimeZoneId).SingleAsync(ct).ConfigureAwait(false);
+        var episode = await db.Episodes.Where(e => e.CaseId == caseId).OrderByDescending(e => e.Number).Select(e => e.Id).FirstAsync(ct).ConfigureAwait(false);
+        var members = await db.Members.AsNoTracking().Where(m => m.CaseId == caseId).OrderBy(m => m.Position).ToListAsync(ct).ConfigureAwait(false);
+        var sessions = (await db.Sessions.Where(s => s.EpisodeId == episode && s.Status == SessionStatus.Held)
+                .Select(s => new { s.Id, s.Number, s.ActualStart, s.ScheduledStart }).ToListAsync(ct).ConfigureAwait(false))
+            .OrderBy(s => s.Number)
+            .Select(s => new SessionColumn(s.Id, s.Number, s.ActualStart ?? s.ScheduledStart)).ToList();
+        var sessionIds = sessions.Select(s => s.SessionId).ToList();
+        // Projected: the answers themselves are not read here.
+        var rows = await db.Responses
+            .Where(r => r.CaseId == caseId && r.WithdrawnAt == null && r.Score != null && sessionIds.Contains(r.SessionId))
+            .Select(r => new Row(r.Id, r.SessionId, r.MemberId, r.InstrumentId, r.Rater, r.Score!.Value))
+            .ToListAsync(ct).ConfigureAwait(false);
+        var catalog = await instruments.ForAgencyAsync(c.AgencyId, ct).ConfigureAwait(false);
+
+        var position = sessions.Select((s, i) => (s.SessionId, i)).ToDictionary(p => p.SessionId, p => p.i);
+        var view = new List<MemberScores>();
+        foreach (var member in members)
+        {
+            var own = rows.Where(r => r.MemberId == member.Id).ToList();
+            var groups = new List<ScoreGroup>();
+            foreach (var (title, constructs) in Groups)
+            {
+                var series = own
+                    .Select(r => (Row: r, Instrument: catalog.Find(r.InstrumentId)))
+                    .Where(x => x.Instrument is { MemberGroup: null } i && constructs.Contains(i.Construct))
+                    .GroupBy(x => x.Instrument!.Series, StringComparer.Ordinal)
+                    .OrderBy(g => SeriesOrder(g.Key)).ThenBy(g => g.Key, StringComparer.Ordinal)
+                    .Select(g => Series(catalog, g.Key, member, g.ToList(), sessions, position, caseId))
+                    .ToList();
+                if (series.Count > 0) groups.Add(new ScoreGroup(title, series));
+            }
+            if (own.Count > 0) reads.Record(db, c.AgencyId, "scores", member.Id, caseId);
+            view.Add(new MemberScores(member.Id, member.DisplayName, member.IsChildIn(DateTime.UtcNow.Year), groups));
+        }
+        return new CaseScores(caseId, zone, view);
+    }
+
+    private static readonly (string Title, Construct[] Constructs)[] Groups =
+    [
+        ("Alliance", [Construct.Alliance, Construct.FamilyAlliance]),
+        ("Outcome", [Construct.Outcome]),
+        ("Self-efficacy", [Construct.SelfEfficacy]),
+    ];
+
+    private static int SeriesOrder(string series) => series switch
+    {
+        "alliance-check" => 0,
+        "family-alliance" => 1,
+        "wellbeing-check" => 0,
+        "phq-9" => 1,
+        "gad-7" => 2,
+        _ => 9,
+    };
+
+    private static SeriesScores Series(InstrumentCatalog catalog, string seriesId, Member member, List<(Row Row, Instrument? Instrument)> scores,
+        List<SessionColumn> sessions, Dictionary<Guid, int> position, Guid caseId)
+    {
+        var head = catalog.Find(seriesId) ?? scores[0].Instrument!;
+        var raters = scores.Select(s => s.Row.Rater).Distinct().OrderBy(r => r).ToList();
+        bool Child(SessionColumn s) => member.IsChildIn(s.StartsAt.Year);
+        decimal? CutoffAt(SessionColumn s, Instrument instrument) => instrument.CutoffFor(Child(s) ? Norm.Child : Norm.Adult);
+
+        var lines = raters.Select(rater => new ChartLine(RaterWords(rater), rater == RaterRole.Client ? "own" : "other",
+            scores.Where(s => s.Row.Rater == rater)
+                .Select(s => new ChartValue(position[s.Row.SessionId], s.Row.Score,
+                    s.Instrument!.IsClinical(s.Row.Score, Child(sessions[position[s.Row.SessionId]]) ? Norm.Child : Norm.Adult) == true))
+                .ToList())).ToList();
+
+        // The cutoff at each session of the episode, from the norm that applies at that session's date.
+        var cutoffs = new List<ChartCutoff>();
+        for (var i = 0; i < sessions.Count; i++)
+        {
+            var value = CutoffAt(sessions[i], head);
+            if (value is null) continue;
+            var label = $"cutoff {LineChart.Score(value.Value)}{(head.ChildClinicalCutoff is not null ? Child(sessions[i]) ? " (child)" : " (adult)" : "")}";
+            if (cutoffs.Count > 0 && cutoffs[^1].Value == value && cutoffs[^1].ToX == i - 1 && cutoffs[^1].Label == label)
+                cutoffs[^1] = cutoffs[^1] with { ToX = i };
+            else
+                cutoffs.Add(new ChartCutoff(i, i, value.Value, label));
+        }
+
+        var tableRows = scores.GroupBy(s => s.Row.SessionId)
+            .OrderBy(g => position[g.Key])
+            .Select(g =>
+            {
+                var session = sessions[position[g.Key]];
+                var instrument = g.First().Instrument!;
+                var cells = raters.Select(rater => g.FirstOrDefault(s => s.Row.Rater == rater) is { Row: { } r, Instrument: { } i }
+                    ? new ScoreCell(r.Score, i.IsClinical(r.Score, Child(session) ? Norm.Child : Norm.Adult) == true)
+                    : null).ToList();
+                return new ScoreRow(session, instrument.Title, cells, CutoffAt(session, instrument), Child(session) && instrument.ChildClinicalCutoff is not null);
+            }).ToList();
+
+        var chart = new LineChart($"chart-{caseId:N}-{member.Id:N}-{seriesId}", head.ScoreMin, head.ScoreMax,
+            sessions.Select(s => s.Number.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToList(), lines, cutoffs);
+        var summary = cutoffs.Count == 0 ? "" : string.Join("; ", cutoffs.Select(c => c.Label).Distinct(StringComparer.Ordinal));
+        return new SeriesScores(head.Title, head.BetterDirection == BetterDirection.Higher ? "higher is better" : "lower is better",
+            chart, sessions, tableRows, raters.Select(RaterWords).ToList(), summary);
+    }
+
+    /// <summary>Who rated, as a table heading says it.</summary>
+    public static string RaterWords(RaterRole rater) => rater switch
+    {
+        RaterRole.Client => "Own rating",
+        RaterRole.Caregiver => "Caregiver",
+        RaterRole.Observer => "Observer",
+        RaterRole.Therapist => "Therapist",
+        _ => rater.ToString(),
+    };
+}

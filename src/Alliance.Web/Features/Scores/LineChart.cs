@@ -1,0 +1,112 @@
+using System.Globalization;
+using System.Text;
+
+namespace Alliance.Web.Features.Scores;
+
+/// <summary>One line of a chart: a rater's scores, placed on the chart's sessions.</summary>
+/// <param name="Name">What the legend says ("Own rating", "Observer").</param>
+/// <param name="Kind">The line's look: <c>own</c>, <c>other</c>, <c>observer</c>, <c>self</c>.</param>
+/// <param name="Values">The scores, by position on the x axis.</param>
+public sealed record ChartLine(string Name, string Kind, IReadOnlyList<ChartValue> Values);
+
+/// <summary>A score at a position on the x axis; <paramref name="Clinical"/> marks it as on the clinical side of its cutoff.</summary>
+public sealed record ChartValue(int X, decimal Score, bool Clinical);
+
+/// <summary>A stretch of the x axis over which one cutoff applies (a member who turns 13 moves to the adult cutoff).</summary>
+public sealed record ChartCutoff(int FromX, int ToX, decimal Value, string Label);
+
+/// <summary>
+/// A small line chart drawn as SVG on the server (no script, no inline style: the page's Content-Security-Policy
+/// allows neither). The view box is 360 units wide, the width of a small phone, so text stays readable when the
+/// chart is scaled to the screen.
+/// </summary>
+public sealed class LineChart
+{
+    public const int Width = 360;
+    public const int Height = 190;
+    private const int Left = 30, Right = 12, Top = 14, Bottom = 30;
+
+    public LineChart(string id, decimal min, decimal max, IReadOnlyList<string> xLabels, IReadOnlyList<ChartLine> lines, IReadOnlyList<ChartCutoff> cutoffs)
+    {
+        Id = id;
+        Min = min;
+        Max = max <= min ? min + 1 : max;
+        XLabels = xLabels;
+        Lines = lines;
+        Cutoffs = cutoffs;
+    }
+
+    /// <summary>An id unique on the page, for the SVG's title and description.</summary>
+    public string Id { get; }
+    public decimal Min { get; }
+    public decimal Max { get; }
+    public IReadOnlyList<string> XLabels { get; }
+    public IReadOnlyList<ChartLine> Lines { get; }
+    public IReadOnlyList<ChartCutoff> Cutoffs { get; }
+
+    public string ViewBox => $"0 0 {Width} {Height}";
+
+    private double Step => XLabels.Count <= 1 ? 0 : (Width - Left - Right) / (double)(XLabels.Count - 1);
+
+    /// <summary>The horizontal position of a point of the x axis.</summary>
+    public double X(int index) => XLabels.Count <= 1 ? Left + (Width - Left - Right) / 2.0 : Left + index * Step;
+
+    /// <summary>The vertical position of a score.</summary>
+    public double Y(decimal score)
+    {
+        var clamped = Math.Clamp(score, Min, Max);
+        return Top + (double)((Max - clamped) / (Max - Min)) * (Height - Top - Bottom);
+    }
+
+    public double PlotLeft => Left;
+    public double PlotRight => Width - Right;
+    public double PlotBottom => Height - Bottom;
+
+    /// <summary>Grid lines at round values, the ends of the range included.</summary>
+    public IReadOnlyList<decimal> Grid
+    {
+        get
+        {
+            var span = Max - Min;
+            decimal step = span switch { <= 8 => 1, <= 16 => 2, <= 40 => 10, <= 80 => 20, _ => Math.Ceiling(span / 4) };
+            if (span is > 20 and <= 30) step = 5;
+            // The ends of the range always, and round values between them that are not crowded against an end.
+            var values = new List<decimal> { Min };
+            for (var v = Math.Ceiling(Min / step) * step; v < Max; v += step)
+                if (v - Min >= step / 2 && Max - v >= step / 2) values.Add(v);
+            values.Add(Max);
+            return values;
+        }
+    }
+
+    /// <summary>Which x labels to write: all of them when they fit, else every second or third.</summary>
+    public bool ShowLabel(int index)
+    {
+        var every = XLabels.Count <= 14 ? 1 : XLabels.Count <= 28 ? 2 : 4;
+        return index % every == 0 || index == XLabels.Count - 1;
+    }
+
+    /// <summary>The SVG path of a line: segments between its points, in x order.</summary>
+    public string Path(ChartLine line)
+    {
+        ArgumentNullException.ThrowIfNull(line);
+        var sb = new StringBuilder();
+        foreach (var v in line.Values.OrderBy(v => v.X))
+            sb.Append(sb.Length == 0 ? 'M' : 'L').Append(N(X(v.X))).Append(' ').Append(N(Y(v.Score))).Append(' ');
+        return sb.ToString().TrimEnd();
+    }
+
+    /// <summary>Where a cutoff's stretch begins and ends, reaching half a step beyond its first and last sessions.</summary>
+    public (double From, double To) Span(ChartCutoff cutoff)
+    {
+        ArgumentNullException.ThrowIfNull(cutoff);
+        var half = XLabels.Count <= 1 ? (Width - Left - Right) / 2.0 : Step / 2;
+        return (Math.Max(PlotLeft, X(cutoff.FromX) - half), Math.Min(PlotRight, X(cutoff.ToX) + half));
+    }
+
+    /// <summary>A number as SVG attributes want it: invariant, one decimal.</summary>
+    public static string N(double value) => value.ToString("0.#", CultureInfo.InvariantCulture);
+
+    /// <summary>A score as people read it: 29, 29.5, 1.3.</summary>
+    public static string Score(decimal value) => value.ToString("0.##", CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,182 @@
+using System.Net;
+using Alliance.Application;
+using Alliance.Application.Import;
+using Alliance.Application.Measures;
+using Alliance.Data;
+using Alliance.Domain;
+using Alliance.Measures;
+using Alliance.Web.Errors;
+using Alliance.Web.Features.Scores;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Alliance.Web.Tests;
+
+/// <summary>Scores on the case page (charts with cutoff lines and their tables) and the empathy pages, on the demo agency.</summary>
+[Trait("Capability", "Measures")]
+public sealed class ScoresTests(AllianceWebFactory app) : IClassFixture<AllianceWebFactory>
+{
+    private async Task<(Guid CaseId, Guid Lily, Guid Maya)> ApplewhiteAsync() => await app.AsOperatorAsync(async sp =>
+    {
+        var db = sp.GetRequiredService<AllianceDbContext>();
+        var c = await db.Cases.Include(x => x.Members).SingleAsync(x => x.Name == "Applewhite family");
+        return (c.Id, c.Members.Single(m => m.DisplayName == "Lily Applewhite").Id, c.Members.Single(m => m.DisplayName == "Maya Applewhite").Id);
+    });
+
+    private async Task<Guid> StaffIdAsync(string email) => await app.AsOperatorAsync(sp =>
+        sp.GetRequiredService<AllianceDbContext>().Users.Where(u => u.Email == email).Select(u => u.Id).SingleAsync());
+
+    /// <summary>The part of the case page that holds one member's charts.</summary>
+    private static string MemberSection(string html, Guid memberId)
+    {
+        var start = html.IndexOf($"aria-labelledby=\"scores-{memberId}\"", StringComparison.Ordinal);
+        Assert.True(start >= 0, $"no scores section for member {memberId}");
+        var end = html.IndexOf("<section class=\"member-scores\"", start, StringComparison.Ordinal);
+        return end < 0 ? html[start..] : html[start..end];
+    }
+
+    [Fact]
+    public async Task TheCasePageChartsEachMembersScoresWithCutoffLinesAndTables()
+    {
+        var (caseId, _, maya) = await ApplewhiteAsync();
+        var client = await app.SignedInAsync(AllianceWebFactory.Therapist);
+        var html = await client.GetStringAsync($"/cases/{caseId}");
+
+        Assert.Contains("Scores over sessions", html, StringComparison.Ordinal);
+        var section = MemberSection(html, maya);
+        foreach (var group in new[] { "Alliance", "Outcome", "Self-efficacy" })
+            Assert.Contains($"<h4 class=\"group\">{group}</h4>", section, StringComparison.Ordinal);
+        Assert.Contains("<svg class=\"chart\"", section, StringComparison.Ordinal);
+        Assert.Contains("role=\"img\"", section, StringComparison.Ordinal);
+        // The alliance cutoff (36) and the adult wellbeing cutoff (25), drawn as lines and written in the tables.
+        Assert.Contains("class=\"cutoff\"", section, StringComparison.Ordinal);
+        Assert.Contains("data-cutoff=\"36\"", section, StringComparison.Ordinal);
+        Assert.Contains("data-cutoff=\"25\"", section, StringComparison.Ordinal);
+        Assert.Contains("cutoff 25 (adult)", section, StringComparison.Ordinal);
+        // Every chart has its accessible table: a caption and one row per session with a score.
+        Assert.Contains("<table class=\"scores-table\">", section, StringComparison.Ordinal);
+        Assert.Contains("<caption>Alliance check: Maya Applewhite, by session</caption>", section, StringComparison.Ordinal);
+        Assert.Contains("<caption>Well-being check: Maya Applewhite, by session</caption>", section, StringComparison.Ordinal);
+        Assert.Equal(CountOf(section, "<svg class=\"chart\""), CountOf(section, "<table class=\"scores-table\">"));
+        // No inline style anywhere: the Content-Security-Policy would block it.
+        Assert.DoesNotContain("style=", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AChildsWellbeingIsDrawnAgainstTheChildCutoff()
+    {
+        var (caseId, lily, maya) = await ApplewhiteAsync();
+        var client = await app.SignedInAsync(AllianceWebFactory.Therapist);
+        var html = await client.GetStringAsync($"/cases/{caseId}");
+
+        var child = MemberSection(html, lily);
+        Assert.Contains("data-cutoff=\"32\"", child, StringComparison.Ordinal);
+        Assert.Contains("cutoff 32 (child)", child, StringComparison.Ordinal);
+        Assert.DoesNotContain("data-cutoff=\"25\"", child, StringComparison.Ordinal);
+        Assert.Contains("32 (child)</td>", child, StringComparison.Ordinal);
+        Assert.DoesNotContain("data-cutoff=\"32\"", MemberSection(html, maya), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AnotherTherapistsCaseAndItsScoresAreNotFound()
+    {
+        var (caseId, _, _) = await ApplewhiteAsync();
+        var unrelated = await app.SignedInAsync("jonah@harbourlight.example");
+        Assert.Equal(HttpStatusCode.NotFound, (await unrelated.GetAsync($"/cases/{caseId}")).StatusCode);
+
+        var jonah = await StaffIdAsync("jonah@harbourlight.example");
+        var agency = await app.AsOperatorAsync(sp => sp.GetRequiredService<AllianceDbContext>().Agencies.Select(a => a.Id).FirstAsync());
+        await app.AsOperatorAsync<bool>(async sp =>
+        {
+            var handler = sp.GetRequiredService<GetScores>();
+            await Assert.ThrowsAsync<NotFoundException>(() => handler.HandleAsync(new Actor(jonah, agency, new HashSet<string> { StaffRoles.Therapist }), caseId, CancellationToken.None));
+            return true;
+        });
+    }
+
+    [Fact]
+    public async Task ATherapistSeesTheirEmpathyObservationsSelfAndObserverSideBySide()
+    {
+        var client = await app.SignedInAsync(AllianceWebFactory.Therapist);
+        var response = await client.GetAsync("/me/empathy");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var html = await response.Content.ReadAsStringAsync();
+        Assert.Contains("<svg class=\"chart\"", html, StringComparison.Ordinal);
+        Assert.Contains("class=\"series series-observer\"", html, StringComparison.Ordinal);
+        Assert.Contains("class=\"series series-self\"", html, StringComparison.Ordinal);
+        Assert.Contains("<caption>Empathy observations of Tobias Wrenfield, observer and self-rating side by side</caption>", html, StringComparison.Ordinal);
+        Assert.Contains("Dr Imogen Farrowdale", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("Applewhite", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TheSupervisorSeesASuperviseesEmpathyObservationsAndNoOneElseDoes()
+    {
+        var tobias = await StaffIdAsync(AllianceWebFactory.Therapist);
+        var admin = await StaffIdAsync(AllianceWebFactory.Admin);
+        var supervisor = await app.SignedInAsync(AllianceWebFactory.Supervisor);
+        var page = await supervisor.GetAsync($"/supervision/empathy/{tobias}");
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        Assert.Contains("Empathy observations of Tobias Wrenfield", await page.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        // Not a supervisee: not found. Not a supervisor: refused.
+        Assert.Equal(HttpStatusCode.NotFound, (await supervisor.GetAsync($"/supervision/empathy/{admin}")).StatusCode);
+        var colleague = await app.SignedInAsync(AllianceWebFactory.OtherTherapist);
+        var refused = await colleague.GetAsync($"/supervision/empathy/{tobias}");
+        Assert.Equal(HttpStatusCode.Redirect, refused.StatusCode);
+        Assert.Contains("/account/denied", refused.Headers.Location!.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task EveryDemoScoreIsTheScoreOfItsStoredAnswers()
+    {
+        var (checkedCount, attendeesWithoutScores) = await app.AsOperatorAsync(async sp =>
+        {
+            var db = sp.GetRequiredService<AllianceDbContext>();
+            var catalog = InstrumentCatalog.CreateWithBuiltIns();
+            var responses = await db.Responses.Where(r => r.Source != ResponseSource.Import).ToListAsync();
+            foreach (var r in responses)
+            {
+                var read = QuestionnaireResponseMapper.FromJson(r.AnswersJson!, catalog);
+                Assert.True(read.Succeeded, string.Join("; ", read.Errors));
+                Assert.Equal(r.Score, read.Response!.Score.Total);
+            }
+            // Every member who attended a held session rated the alliance and their well-being there.
+            var held = await db.Sessions.Include(s => s.Attendees).Where(s => s.Status == SessionStatus.Held).ToListAsync();
+            var rated = responses.Where(r => r.Rater == RaterRole.Client).Select(r => (r.SessionId, r.MemberId, Series: r.InstrumentId.Replace("child-", "", StringComparison.Ordinal))).ToHashSet();
+            var missing = held.SelectMany(s => s.Attendees.Select(a => (s.Id, a.MemberId)))
+                .Count(x => !rated.Contains((x.Id, x.MemberId, "alliance-check")) || !rated.Contains((x.Id, x.MemberId, "wellbeing-check")));
+            return (responses.Count, missing);
+        });
+        Assert.True(checkedCount > 300, $"only {checkedCount} demo responses");
+        Assert.Equal(0, attendeesWithoutScores);
+    }
+
+    [Fact]
+    public async Task ImportedFamiliesShowTheirHistoricalScoresWithAChildMovingToTheAdultCutoff()
+    {
+        var folder = Path.Combine(AppContext.BaseDirectory, "TestData", "examples", "edge");
+        var outcome = await app.AsOperatorAsync(sp => ActivatorUtilities.CreateInstance<ImportSpreadsheet>(sp)
+            .HandleAsync(new ImportSpreadsheetCommand(folder, null, AllianceWebFactory.Therapist, new Uri("https://localhost/"))));
+        Assert.True(outcome.Succeeded, string.Join(Environment.NewLine, outcome.Problems));
+        var caseId = await app.AsOperatorAsync(sp => sp.GetRequiredService<AllianceDbContext>().Cases.Where(c => c.Name == "E02").Select(c => c.Id).SingleAsync());
+
+        var client = await app.SignedInAsync(AllianceWebFactory.Therapist);
+        Assert.Contains("E02", await client.GetStringAsync("/"), StringComparison.Ordinal);
+        var html = await client.GetStringAsync($"/cases/{caseId}");
+        // E02's member was 12 at the first two sessions and 13 at the last two: the cutoff line steps from 32 to 25.
+        Assert.Contains("cutoff 32 (child)", html, StringComparison.Ordinal);
+        Assert.Contains("cutoff 25 (adult)", html, StringComparison.Ordinal);
+        // The alliance table lists the four sessions, child and adult versions in one series.
+        var start = html.IndexOf("<section class=\"member-scores\"", StringComparison.Ordinal);
+        var alliance = html[start..html.IndexOf("<h4 class=\"group\">Outcome</h4>", start, StringComparison.Ordinal)];
+        Assert.Equal(4, CountOf(alliance, "<th scope=\"row\">"));
+        Assert.Contains("Alliance check for children", alliance, StringComparison.Ordinal);
+    }
+
+    private static int CountOf(string text, string part)
+    {
+        var count = 0;
+        for (var i = text.IndexOf(part, StringComparison.Ordinal); i >= 0; i = text.IndexOf(part, i + part.Length, StringComparison.Ordinal)) count++;
+        return count;
+    }
+}
