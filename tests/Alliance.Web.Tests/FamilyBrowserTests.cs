@@ -38,12 +38,16 @@ public sealed class FamilyBrowserTests(BrowserFixture fixture) : IClassFixture<B
         while (await ticked.CountAsync() > 0)
             await ticked.First.UncheckAsync();
         await maya.GetByRole(AriaRole.Checkbox, new() { Name = "Alliance check (" }).CheckAsync();
+        var lily = therapist.Locator("fieldset.member-choice", new() { HasText = "Lily Applewhite" });
+        Assert.Equal(0, await lily.GetByRole(AriaRole.Checkbox, new() { Name = "Alliance check (" }).CountAsync());
+        await lily.GetByRole(AriaRole.Checkbox, new() { Name = "Alliance check for children" }).CheckAsync();
         await ShotAsync(therapist, "measures-choose");
         await therapist.GetByRole(AriaRole.Button, new() { Name = "Issue links and QR codes" }).ClickAsync();
 
         await Assertions.Expect(therapist.GetByRole(AriaRole.Heading, new() { Name = "New links" })).ToBeVisibleAsync();
         await Assertions.Expect(therapist.GetByRole(AriaRole.Img, new() { Name = "QR code of Maya Applewhite's questionnaire link" })).ToBeVisibleAsync();
-        var url = (await therapist.Locator(".issued-link .linkbox").InnerTextAsync()).Trim();
+        var url = (await therapist.Locator(".issued-link", new() { HasText = "Maya Applewhite" }).Locator(".linkbox").InnerTextAsync()).Trim();
+        var lilysUrl = (await therapist.Locator(".issued-link", new() { HasText = "Lily Applewhite" }).Locator(".linkbox").InnerTextAsync()).Trim();
         Assert.Matches("/q/[A-Za-z0-9_-]{43}$", url);
         var mayaRow = therapist.Locator("tr", new() { Has = therapist.GetByRole(AriaRole.Cell, new() { Name = "Maya Applewhite", Exact = true }) });
         await Assertions.Expect(mayaRow).ToContainTextAsync("Link sent, not answered yet");
@@ -79,7 +83,22 @@ public sealed class FamilyBrowserTests(BrowserFixture fixture) : IClassFixture<B
         // The therapist's page, never reloaded, shows the score: 9 + 8 + 10 + 7 = 34.
         await Assertions.Expect(mayaRow).ToContainTextAsync("Alliance check: 34 (range 0–40)", new() { Timeout = 15_000 });
         await Assertions.Expect(mayaRow).ToContainTextAsync("All answered");
-        await Assertions.Expect(therapist.Locator("#measures-summary")).ToHaveTextAsync("1 of 1 member has answered everything.");
+        await Assertions.Expect(therapist.Locator("#measures-summary")).ToHaveTextAsync("1 of 2 members have answered everything.");
+
+        // Lily, who is 11, gets the children's version: faces at the ends and the middle of each scale.
+        var child = await phone.NewPageAsync();
+        await child.GotoAsync(lilysUrl);
+        await Assertions.Expect(child.GetByRole(AriaRole.Heading, new() { Name = "Alliance check for children" })).ToBeVisibleAsync();
+        await Assertions.Expect(child.Locator(".q-face").First).ToBeVisibleAsync();
+        Assert.Equal(12, await child.Locator(".q-face").CountAsync());
+        foreach (var group in await child.GetByRole(AriaRole.Group).AllAsync())
+            await group.GetByRole(AriaRole.Radio, new() { NameRegex = new Regex("^10\\b.*happy face") }).TapAsync();
+        await ShotAsync(child, "family-child-phone");
+        await child.GetByRole(AriaRole.Button, new() { Name = "Send my answers" }).TapAsync();
+        await Assertions.Expect(child.GetByRole(AriaRole.Heading, new() { Name = "Thank you" })).ToBeVisibleAsync();
+        var lilyRow = therapist.Locator("tr", new() { Has = therapist.GetByRole(AriaRole.Cell, new() { Name = "Lily Applewhite", Exact = true }) });
+        await Assertions.Expect(lilyRow).ToContainTextAsync("Alliance check for children: 40 (range 0–40)", new() { Timeout = 15_000 });
+        await Assertions.Expect(therapist.Locator("#measures-summary")).ToHaveTextAsync("2 of 2 members have answered everything.");
         await ShotAsync(therapist, "measures-answered");
 
         // The used link now says so, kindly.

@@ -140,7 +140,7 @@ public sealed class FeedbackViewTests(AllianceWebFactory app) : IClassFixture<Al
         var jonah = await app.SignedInAsync("jonah@harbourlight.example");
         Assert.Equal(HttpStatusCode.NotFound, (await jonah.GetAsync(url)).StatusCode);
         // A form post with Jonah's own valid token is not found either, and records nothing.
-        Assert.Equal(HttpStatusCode.NotFound, (await jonah.PostFormAsync(url, new() { ["discussed"] = "false" }, pageUrl: "/")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await jonah.PostFormAsync(url, new() { ["discussed"] = "false" }, pageUrl: "/cases/new")).StatusCode);
         Assert.Null(await app.AsOperatorAsync(async sp => (await sp.GetRequiredService<AllianceDbContext>().Sessions.SingleAsync(s => s.Id == family.Sessions[0])).FeedbackDiscussed));
         // An admin does not read clinical feedback.
         var admin = await app.SignedInAsync(AllianceWebFactory.Admin);

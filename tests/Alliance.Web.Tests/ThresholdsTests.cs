@@ -120,7 +120,7 @@ public sealed class ThresholdsTests(AllianceWebFactory app) : IClassFixture<Alli
         if (email == AllianceWebFactory.Therapist)
         {
             // A post with the therapist's own valid form token is refused too.
-            var posted = await client.PostFormAsync(Url, Form("Not mine to change", ("rupture_drop", "3")), "/");
+            var posted = await client.PostFormAsync(Url, Form("Not mine to change", ("rupture_drop", "3")), "/cases/new");
             Assert.Equal(HttpStatusCode.Redirect, posted.StatusCode);
             Assert.Contains("/account/denied", posted.Headers.Location!.ToString(), StringComparison.Ordinal);
         }

@@ -92,6 +92,11 @@ public sealed class DemoAgency(AllianceDbContext db, StaffAccounts staff, TimePr
             DemoScores.Add(db, c, i % therapists.Count, supervisor.Id, scoreRandom);
         }
         await db.SaveChangesAsync(ct).ConfigureAwait(false);
+        // The scores raise their alerts, as answers given in the app do, so the feedback shows on first run.
+        var feedback = new Feedback.CaseFeedback(db, clock);
+        foreach (var id in await db.Cases.Where(c => c.AgencyId == agency.Id).Select(c => c.Id).ToListAsync(ct).ConfigureAwait(false))
+            await feedback.EvaluateAsync(id, ct).ConfigureAwait(false);
+        await db.SaveChangesAsync(ct).ConfigureAwait(false);
         return true;
     }
 

@@ -270,7 +270,13 @@ public sealed class ImportSpreadsheet(AllianceDbContext db, StaffAccounts staff,
         private DateTime? FirstSessionStart(S.CaseRecord record) =>
             record.SessionCount == 0 ? null : Start(caseload.Sessions[record.SessionStart]);
 
-        private DateTime Start(S.SessionRecord s) => agency.ToUtc(s.Date.ToDateTime(s.StartTime ?? DefaultStart));
+        private DateTime Start(S.SessionRecord s)
+        {
+            var local = s.Date.ToDateTime(s.StartTime ?? DefaultStart);
+            // A time the clocks skipped (the hour lost when summer time starts) is read as the hour after it.
+            if (agency.TimeZone.IsInvalidTime(local)) local = local.AddHours(1);
+            return agency.ToUtc(local);
+        }
 
         private void Members(S.CaseRecord record, Case c)
         {

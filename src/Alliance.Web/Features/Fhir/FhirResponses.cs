@@ -20,7 +20,7 @@ namespace Alliance.Web.Features.Fhir;
 /// the member and session it names; a member's responses are exported as they were stored. Both follow the care
 /// relationship: a member or session outside it is not found.
 /// </summary>
-public sealed class FhirResponses(AllianceDbContext db, AgencyInstruments instruments, AuditReads reads, TimeProvider clock)
+public sealed class FhirResponses(AllianceDbContext db, AgencyInstruments instruments, AuditReads reads, TimeProvider clock, Alliance.Application.Feedback.CaseFeedback feedback)
 {
     /// <summary>Checks, scores and stores a posted QuestionnaireResponse; returns the stored response's id and the resource as exported.</summary>
     public async Task<(Guid Id, QuestionnaireResponse Resource)> CreateAsync(Actor actor, string json, CancellationToken ct)
@@ -86,6 +86,9 @@ public sealed class FhirResponses(AllianceDbContext db, AgencyInstruments instru
                 db.Notifications.Add(new Notification(c.AgencyId, recipient, "risk-flag",
                     $"A {instrument.Title} answer received through FHIR for {c.Name} raised a risk flag. Review it today.", c.Id, now));
         }
+        await db.SaveChangesAsync(ct).ConfigureAwait(false);
+        // The family's alerts follow the new score, as they do for answers given by link or typed from paper.
+        await feedback.EvaluateAsync(c.Id, ct).ConfigureAwait(false);
         await db.SaveChangesAsync(ct).ConfigureAwait(false);
         return (response.Id, Export(response, catalog));
     }

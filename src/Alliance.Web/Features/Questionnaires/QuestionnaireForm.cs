@@ -133,6 +133,14 @@ public sealed class QuestionnaireForm
         return FaceOf(anchor) is { } face ? anchor.Label[face.Length..].Trim() : anchor.Label;
     }
 
+    /// <summary>An anchor's words as shown along the scale: for a face anchor ("😞 sad face: not at all"), the words after the face's name.</summary>
+    public static string ShortWordsOf(ScaleAnchor anchor)
+    {
+        var words = WordsOf(anchor);
+        var colon = words.IndexOf(": ", StringComparison.Ordinal);
+        return FaceOf(anchor) is not null && colon > 0 ? words[(colon + 2)..] : words;
+    }
+
     private string Sentence(string message)
     {
         if (message == "is required") return ForFamily ? "Please answer this question." : "This question needs an answer.";

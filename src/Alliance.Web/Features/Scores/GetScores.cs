@@ -45,7 +45,7 @@ public sealed record ScoreCell(decimal Score, bool Clinical);
 /// Reads a family's scores for the case page. Only the scores' numbers are read (never the answers, which may hold
 /// text a member keeps private), and the read of each member's scores is audited.
 /// </summary>
-public sealed class GetScores(AllianceDbContext db, AgencyInstruments instruments, AuditReads reads)
+public sealed class GetScores(AllianceDbContext db, AgencyInstruments instruments, AuditReads reads, TimeProvider clock)
 {
     private sealed record Row(Guid Id, Guid SessionId, Guid MemberId, string InstrumentId, RaterRole Rater, decimal Score);
 
@@ -88,7 +88,7 @@ public sealed class GetScores(AllianceDbContext db, AgencyInstruments instrument
                 if (series.Count > 0) groups.Add(new ScoreGroup(title, series));
             }
             if (own.Count > 0) reads.Record(db, c.AgencyId, "scores", member.Id, caseId);
-            view.Add(new MemberScores(member.Id, member.DisplayName, member.IsChildIn(DateTime.UtcNow.Year), groups));
+            view.Add(new MemberScores(member.Id, member.DisplayName, member.IsChildIn(clock.GetUtcNow().Year), groups));
         }
         return new CaseScores(caseId, zone, view);
     }
