@@ -35,7 +35,7 @@ public sealed partial class AuthorizationMatrixTests(AllianceWebFactory app, ITe
     [Fact]
     public async Task EveryEndpointAnswersEveryCallerAsThePolicySays()
     {
-        var (caseId, sessionId, staffId, lineId) = await FixturesAsync();
+        var (caseId, sessionId, staffId, lineId, alertId) = await FixturesAsync();
         var outsider = await app.CreateOtherAgencyTherapistAsync();
         Caller[] callers =
         [
@@ -62,7 +62,7 @@ public sealed partial class AuthorizationMatrixTests(AllianceWebFactory app, ITe
                     || endpoint.Metadata.GetMetadata<Microsoft.AspNetCore.Mvc.Abstractions.ActionDescriptor>() is not null;
                 // Page forms post with an antiforgery token and run the same handlers as their GET; the GET is the cell.
                 var methods = isPage ? ["GET"] : endpoint.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? ["GET"];
-                var path = "/" + Fill(route, caseId, sessionId, staffId, lineId) + (route == "api/audit" ? $"?caseId={caseId}" : "");
+                var path = "/" + Fill(route, caseId, sessionId, staffId, lineId, alertId) + (route == "api/audit" ? $"?caseId={caseId}" : "");
                 var anonymous = endpoint.Metadata.GetMetadata<IAllowAnonymous>() is not null;
                 var roles = RolesFor(endpoint);
                 var caseScoped = CaseScoped().IsMatch(route);
@@ -124,7 +124,7 @@ public sealed partial class AuthorizationMatrixTests(AllianceWebFactory app, ITe
         return roles;
     }
 
-    private async Task<(Guid Case, Guid Session, Guid Staff, Guid Line)> FixturesAsync() => await app.AsOperatorAsync(async sp =>
+    private async Task<(Guid Case, Guid Session, Guid Staff, Guid Line, Guid Alert)> FixturesAsync() => await app.AsOperatorAsync(async sp =>
     {
         var db = sp.GetRequiredService<AllianceDbContext>();
         // The shared family: Tobias is its therapist, Amara co-therapist, Imogen supervises Tobias.
@@ -136,17 +136,22 @@ public sealed partial class AuthorizationMatrixTests(AllianceWebFactory app, ITe
         var supervisor = await db.Users.Where(u => u.Email == AllianceWebFactory.Supervisor).Select(u => u.Id).SingleAsync();
         var line = new SupervisionLine(agency, supervisor, spare.Id, DateTime.UtcNow);
         db.SupervisionLines.Add(line);
+        // An alert on the shared family, for the alert routes.
+        var alert = new Alert(agency, shared.Id, null, session.Id, session.Number, "feedback-gap", "low", null, "[]",
+            "Feedback was not discussed.", "Review the scores with the family next time.", "matrix|" + Guid.NewGuid(), DateTime.UtcNow);
+        db.Alerts.Add(alert);
         await db.SaveChangesAsync();
-        return (shared.Id, session.Id, spare.Id, line.Id);
+        return (shared.Id, session.Id, spare.Id, line.Id, alert.Id);
     });
 
-    private static string Fill(string route, Guid caseId, Guid sessionId, Guid staffId, Guid lineId) => Parameter().Replace(route, m =>
+    private static string Fill(string route, Guid caseId, Guid sessionId, Guid staffId, Guid lineId, Guid alertId) => Parameter().Replace(route, m =>
         (m.Groups[1].Value, route) switch
         {
             ("caseId", _) => caseId.ToString(),
             ("sessionId", _) => sessionId.ToString(),
             ("staffId", _) => staffId.ToString(),
             ("lineId", _) => lineId.ToString(),
+            ("alertId", _) => alertId.ToString(),
             ("id", var r) when r.StartsWith("sessions", StringComparison.Ordinal) => sessionId.ToString(),
             ("id", var r) when r.StartsWith("cases", StringComparison.Ordinal) => caseId.ToString(),
             ("code", _) => "404",
@@ -157,7 +162,7 @@ public sealed partial class AuthorizationMatrixTests(AllianceWebFactory app, ITe
     [GeneratedRegex("{([^}:?]+)[^}]*}")]
     private static partial Regex Parameter();
 
-    /// <summary>Routes that name one case or one of its sessions.</summary>
-    [GeneratedRegex("({caseId|{sessionId|^cases/{id|^sessions/{id)")]
+    /// <summary>Routes that name one case, one of its sessions or one of its alerts.</summary>
+    [GeneratedRegex("({caseId|{sessionId|{alertId|^cases/{id|^sessions/{id)")]
     private static partial Regex CaseScoped();
 }

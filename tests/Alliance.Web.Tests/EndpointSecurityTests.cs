@@ -58,7 +58,7 @@ public sealed class EndpointSecurityTests(AllianceWebFactory app, ITestOutputHel
                 using var request = new HttpRequestMessage(new HttpMethod(method), path);
                 if (method is not "GET" and not "HEAD") request.Content = new StringContent("{}", System.Text.Encoding.UTF8, "application/json");
                 var response = await client.SendAsync(request);
-                if (path.StartsWith("/api", StringComparison.Ordinal))
+                if (path.StartsWith("/api", StringComparison.Ordinal) || path.StartsWith("/fhir", StringComparison.Ordinal))
                     Assert.True(response.StatusCode == HttpStatusCode.Unauthorized, $"{method} {path} answered {(int)response.StatusCode}");
                 else
                 {

@@ -149,3 +149,63 @@ public sealed class FeedbackViewTests(AllianceWebFactory app) : IClassFixture<Al
         Assert.Contains("/account/denied", refused.Headers.Location!.ToString(), StringComparison.Ordinal);
     }
 }
+
+/// <summary>The feedback view and the thresholds page in a real browser, on a wide screen and a phone (screenshots kept).</summary>
+[Trait("Capability", "Signals")]
+public sealed class FeedbackBrowserTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
+{
+    private async Task<Microsoft.Playwright.IPage> SignInAsync(Microsoft.Playwright.IBrowserContext context, string email)
+    {
+        var page = await context.NewPageAsync();
+        await page.GotoAsync(new Uri(fixture.Server.Address, "/").ToString());
+        await page.GetByLabel("Email").FillAsync(email);
+        await page.GetByLabel("Password").FillAsync(AllianceWebFactory.Password);
+        await page.GetByRole(Microsoft.Playwright.AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await page.WaitForURLAsync(url => !url.Contains("/account/sign-in", StringComparison.Ordinal));
+        return page;
+    }
+
+    private static Task<byte[]> ShotAsync(Microsoft.Playwright.IPage page, string name) =>
+        page.ScreenshotAsync(new() { Path = Path.Combine(Browser.ScreenshotFolder(), name + ".png"), FullPage = true });
+
+    [SkippableFact]
+    public async Task TheTherapistOpensASessionsFeedbackFromTheCaseAndRecordsThatItWasDiscussed()
+    {
+        Browser.RequireOrSkip();
+        await using var context = await fixture.Browser.Instance!.NewContextAsync(new() { ViewportSize = new() { Width = 1280, Height = 860 } });
+        var page = await SignInAsync(context, AllianceWebFactory.Therapist);
+        await page.GetByRole(Microsoft.Playwright.AriaRole.Link, new() { Name = "Applewhite family" }).ClickAsync();
+        var held = page.Locator("table.sessions tr", new() { HasText = "held" }).Last;
+        await held.GetByRole(Microsoft.Playwright.AriaRole.Link, new() { Name = "Feedback" }).ClickAsync();
+        await Microsoft.Playwright.Assertions.Expect(page.GetByRole(Microsoft.Playwright.AriaRole.Heading, new() { NameRegex = new System.Text.RegularExpressions.Regex("how it is going$") })).ToBeVisibleAsync();
+        await Microsoft.Playwright.Assertions.Expect(page.Locator("svg.fb-chart").First).ToBeVisibleAsync();
+        await ShotAsync(page, "session-feedback");
+
+        await page.GetByRole(Microsoft.Playwright.AriaRole.Button, new() { Name = "Yes, we discussed it" }).ClickAsync();
+        await Microsoft.Playwright.Assertions.Expect(page.GetByText("Recorded: the feedback was discussed with the family.").First).ToBeVisibleAsync();
+
+        // On a phone the view fits the screen.
+        await using var phone = await fixture.Browser.Instance!.NewContextAsync(new()
+        {
+            ViewportSize = new() { Width = 360, Height = 740 }, IsMobile = true, HasTouch = true, StorageState = await context.StorageStateAsync(),
+        });
+        var small = await phone.NewPageAsync();
+        await small.GotoAsync(page.Url);
+        await Microsoft.Playwright.Assertions.Expect(small.Locator("svg.fb-chart").First).ToBeVisibleAsync();
+        var overflow = await small.EvaluateAsync<int>("() => document.documentElement.scrollWidth - document.documentElement.clientWidth");
+        Assert.True(overflow <= 0, $"the page is {overflow}px wider than the phone screen");
+        await ShotAsync(small, "session-feedback-phone");
+    }
+
+    [SkippableFact]
+    public async Task TheAdminSeesEachThresholdWithItsDefaultAndSource()
+    {
+        Browser.RequireOrSkip();
+        await using var context = await fixture.Browser.Instance!.NewContextAsync(new() { ViewportSize = new() { Width = 1280, Height = 860 } });
+        var page = await SignInAsync(context, AllianceWebFactory.Admin);
+        await page.GotoAsync(new Uri(fixture.Server.Address, "/admin/thresholds").ToString());
+        await Microsoft.Playwright.Assertions.Expect(page.GetByRole(Microsoft.Playwright.AriaRole.Heading, new() { Name = "Feedback thresholds" })).ToBeVisibleAsync();
+        await Microsoft.Playwright.Assertions.Expect(page.GetByLabel("Rupture: a member's alliance rating falls at least this far below their previous one")).ToHaveValueAsync("5");
+        await ShotAsync(page, "thresholds");
+    }
+}

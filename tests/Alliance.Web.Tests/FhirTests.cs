@@ -62,6 +62,16 @@ public sealed class FhirTests(AllianceWebFactory app) : IClassFixture<AllianceWe
         return resource.ToJson();
     }
 
+    /// <summary>A GAD-7 (which the demo never asks) answered 1, 0, 2, 1, 0, 1, 0: total 5, mild.</summary>
+    private static string Gad7(Guid member, Guid session)
+    {
+        var instrument = InstrumentCatalog.CreateWithBuiltIns().Get("gad-7");
+        int[] values = [1, 0, 2, 1, 0, 1, 0];
+        var answers = instrument.ScoredItems.Select((item, i) => new ItemAnswer(item.LinkId, AnswerValue.Option(item.Options.Single(o => o.Score == values[i]).Code))).ToList();
+        var details = new ResponseDetails(Rater.Client, DateTimeOffset.UtcNow.AddMinutes(-5)) { Subject = $"Patient/{member}", Encounter = $"Encounter/{session}" };
+        return QuestionnaireResponseMapper.ToJson(instrument, ScoredResponse.Create(instrument, answers, details));
+    }
+
     [Fact]
     public async Task TheAgencysInstrumentsAreASearchsetOfQuestionnairesThatFirelyAccepts()
     {
@@ -96,7 +106,7 @@ public sealed class FhirTests(AllianceWebFactory app) : IClassFixture<AllianceWe
         var (maya, session) = await ApplewhiteAsync();
         var client = await app.SignedInAsync(AllianceWebFactory.Therapist);
 
-        var created = await client.PostAsync("/fhir/QuestionnaireResponse", Body(AllianceCheck(maya, session)));
+        var created = await client.PostAsync("/fhir/QuestionnaireResponse", Body(Gad7(maya, session)));
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         var location = created.Headers.Location!.ToString();
         Assert.StartsWith("/fhir/QuestionnaireResponse/", location, StringComparison.Ordinal);
@@ -108,13 +118,18 @@ public sealed class FhirTests(AllianceWebFactory app) : IClassFixture<AllianceWe
         Assert.Equal(echoed.Id, read.Id);
         Assert.Equal($"Patient/{maya}", read.Subject.Reference);
         Assert.Equal($"Encounter/{session}", read.Encounter.Reference);
-        Assert.Equal([9, 8, 9, 9], read.Item.Select(i => ((Integer)i.Answer[0].Value).Value!.Value));
+        Assert.Equal(["LA6569-3", "LA6568-5", "LA6570-1", "LA6569-3", "LA6568-5", "LA6569-3", "LA6568-5"], read.Item.Select(i => ((Coding)i.Answer[0].Value).Code));
         var again = QuestionnaireResponseMapper.FromFhir(read, InstrumentCatalog.CreateWithBuiltIns());
         Assert.True(again.Succeeded, string.Join("; ", again.Errors));
-        Assert.Equal(35m, again.Response!.Score.Total);
+        Assert.Equal((5m, "mild"), (again.Response!.Score.Total, again.Response.Score.Band!.Code));
 
         var stored = await app.AsOperatorAsync(sp => sp.GetRequiredService<AllianceDbContext>().Responses.SingleAsync(r => r.Id == Guid.Parse(read.Id)));
-        Assert.Equal((ResponseSource.Fhir, 35m, "alliance-check", RaterRole.Client), (stored.Source, stored.Score!.Value, stored.InstrumentId, stored.Rater));
+        Assert.Equal((ResponseSource.Fhir, 5m, "gad-7", RaterRole.Client), (stored.Source, stored.Score!.Value, stored.InstrumentId, stored.Rater));
+
+        // A second rating of the same member, session, instrument and rater is a conflict, not a second score.
+        var twice = await client.PostAsync("/fhir/QuestionnaireResponse", Body(Gad7(maya, session)));
+        Assert.Equal(HttpStatusCode.Conflict, twice.StatusCode);
+        Assert.Equal(OperationOutcome.IssueType.Duplicate, (await ReadAsync<OperationOutcome>(twice)).Issue[0].Code);
 
         // The member's responses as a searchset, the new one among the demo's; every one passes Firely's validator.
         var search = await client.GetAsync($"/fhir/QuestionnaireResponse?subject=Patient/{maya}");

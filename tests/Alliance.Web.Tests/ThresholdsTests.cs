@@ -64,7 +64,7 @@ public sealed class ThresholdsTests(AllianceWebFactory app) : IClassFixture<Alli
         Assert.Equal((AuditActions.Update, agency.Id.ToString()), (entry.Action, entry.RecordId));
         Assert.StartsWith("Calibrated on our own alliance data", entry.Reason, StringComparison.Ordinal);
         Assert.Contains("rupture_drop: 5 → 8", entry.Reason, StringComparison.Ordinal);
-        Assert.Contains("Default: 5 · changed by the agency", WebUtility.HtmlDecode(await admin.GetStringAsync(Url)), StringComparison.Ordinal);
+        Assert.Contains("<strong>Default: 5</strong> · changed by the agency", WebUtility.HtmlDecode(await admin.GetStringAsync(Url)), StringComparison.Ordinal);
 
         // A new evaluation: 38 then 32 (a drop of 6) is no longer a rupture; 32 then 24 (a drop of 8) is.
         var after = await FeedbackFamilies.CreateAsync(tobias, ["Ash After"], [0], [0], [0]);

@@ -78,7 +78,8 @@ public sealed class TwoNodeTests : IAsyncLifetime
         await using (var scope = _a.Services.CreateAsyncScope())
         {
             scope.ServiceProvider.GetRequiredService<HttpTenantContext>().ActFor(FixedTenant.Operator);
-            caseId = await scope.ServiceProvider.GetRequiredService<AllianceDbContext>().Cases.Where(c => c.PrimaryTherapistId == tobias).Select(c => c.Id).FirstAsync();
+            // The shared demo family: an active episode on Tobias's caseload.
+            caseId = await scope.ServiceProvider.GetRequiredService<AllianceDbContext>().Cases.Where(c => c.PrimaryTherapistId == tobias && c.CoTherapistId != null).Select(c => c.Id).SingleAsync();
         }
         var aApi = Client(_a);
         aApi.DefaultRequestHeaders.Add("Cookie", cookie);

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Alliance.Application.Feedback;
 using Alliance.Data;
 using Alliance.Domain;
 using Alliance.Measures;
@@ -33,9 +34,10 @@ public sealed record RecordedAnswers(Response? Response, ScoreResult? Score, Val
 /// <summary>
 /// Checks answers against their instrument, scores them by its rules and saves them as a <see cref="Response"/>
 /// (the FHIR QuestionnaireResponse kept encrypted). An answer that raises a risk flag (PHQ-9 item 9 above 0) tells
-/// the case's therapists at once, in their inbox, with high priority. Links, paper entry and FHIR all save through here.
+/// the case's therapists at once, in their inbox, with high priority; then the family's alerts are evaluated again
+/// with the new score. Links and paper entry save through here, and a FHIR endpoint can too (<see cref="SaveAsync"/>).
 /// </summary>
-public sealed class RecordResponse(AllianceDbContext db, TimeProvider clock)
+public sealed class RecordResponse(AllianceDbContext db, CaseFeedback feedback, TimeProvider clock)
 {
     /// <summary>The kind of notification a risk flag raises.</summary>
     public const string RiskNotification = "risk";
@@ -61,7 +63,8 @@ public sealed class RecordResponse(AllianceDbContext db, TimeProvider clock)
 
     /// <summary>
     /// Saves a response already scored (for example one read from a FHIR QuestionnaireResponse), with any other
-    /// changes the context tracks, in one transaction; raises the risk notifications its flags call for.
+    /// changes the context tracks, in one transaction; raises the risk notifications its flags call for. The alerts
+    /// are evaluated after that save (they are computed from the stored scores) and saved in a second one.
     /// </summary>
     public async Task<Response> SaveAsync(Session session, Guid memberId, Instrument instrument, ScoredResponse scored, ResponseSource source, Guid? raterStaffId, CancellationToken ct)
     {
@@ -84,6 +87,8 @@ public sealed class RecordResponse(AllianceDbContext db, TimeProvider clock)
                 foreach (var therapist in therapists)
                     db.Notifications.Add(new Notification(session.AgencyId, therapist, RiskNotification, RiskText(name, family, session, instrument, flag), family.Id, now));
         }
+        await db.SaveChangesAsync(ct).ConfigureAwait(false);
+        await feedback.EvaluateAsync(session.CaseId, ct).ConfigureAwait(false);
         await db.SaveChangesAsync(ct).ConfigureAwait(false);
         return response;
     }

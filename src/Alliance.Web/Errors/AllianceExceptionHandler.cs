@@ -34,7 +34,7 @@ internal sealed class AllianceExceptionHandler(IProblemDetailsService problems, 
             _ => (StatusCodes.Status500InternalServerError, "Something went wrong on our side. Nothing was saved.", ""),
         };
         if (status == StatusCodes.Status500InternalServerError)
-            Hosting.Log.Unhandled(log, exception.GetType().FullName, http.Request.Path.Value ?? "");
+            Hosting.Log.Unhandled(log, exception.GetType().FullName, LoggablePath(http));
 
         http.Response.StatusCode = status;
         if (!WantsJson(http))
@@ -48,6 +48,14 @@ internal sealed class AllianceExceptionHandler(IProblemDetailsService problems, 
         return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = http, ProblemDetails = details, Exception = exception })
             .ConfigureAwait(false);
     }
+
+    /// <summary>
+    /// The route's pattern rather than the path, so that neither ids nor a family member's one-time token
+    /// (<c>/q/{token}</c>) reach the log.
+    /// </summary>
+    private static string LoggablePath(HttpContext http) =>
+        (http.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText
+        ?? (http.Request.Path.StartsWithSegments("/q", StringComparison.OrdinalIgnoreCase) ? "/q/…" : http.Request.Path.Value ?? "");
 
     // "$.members[0].role" becomes "members[0].role", the name the API uses for the field.
     private static string JsonField(JsonException e) =>

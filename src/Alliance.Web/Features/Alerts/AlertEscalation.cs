@@ -20,12 +20,12 @@ public sealed partial class AlertEscalation(IServiceScopeFactory scopes, TimePro
         using var timer = new PeriodicTimer(every, clock);
         try
         {
-            do
+            // The first sweep waits one interval: nodes that start together need not all sweep at once.
+            while (await timer.WaitForNextTickAsync(stoppingToken))
             {
                 try { await SweepAsync(stoppingToken); }
                 catch (Exception e) when (e is not OperationCanceledException) { SweepFailed(log, e.GetType().Name); }
             }
-            while (await timer.WaitForNextTickAsync(stoppingToken));
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested) { }
     }

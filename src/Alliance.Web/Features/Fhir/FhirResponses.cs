@@ -55,6 +55,11 @@ public sealed class FhirResponses(AllianceDbContext db, AgencyInstruments instru
 
         var rater = RoleOf(scored.Details.Rater);
         var staffId = rater is RaterRole.Observer or RaterRole.Therapist ? actor.StaffId : (Guid?)null;
+        // One rating per member, session, instrument and rater: a second one is a correction, made in Alliance where the reason is recorded.
+        if (await db.Responses.AnyAsync(r => r.SessionId == sessionId && r.MemberId == memberId && r.InstrumentId == instrument.Id
+                && r.Rater == rater && r.WithdrawnAt == null, ct).ConfigureAwait(false))
+            throw new FhirRefusalException(StatusCodes.Status409Conflict, OperationOutcome.IssueType.Duplicate, "QuestionnaireResponse",
+                $"Encounter/{sessionId} already has a {instrument.Id} response about Patient/{memberId} rated by {Codes.Of(scored.Details.Rater)}; correct or withdraw that one in Alliance instead.");
         // Stored with the references Alliance uses; the sender's own id for the resource is not kept.
         var stored = scored with
         {

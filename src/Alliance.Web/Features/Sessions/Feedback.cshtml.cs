@@ -20,7 +20,7 @@ public sealed class FeedbackModel(SessionFeedback feedback) : AlliancePage
         if (discussed is not { } value)
         {
             await LoadAsync(ct);
-            ModelState.AddModelError("discussed", "Choose whether the feedback was discussed.");
+            ModelState.AddModelError(string.Empty, "Choose whether the feedback was discussed.");
             return Page();
         }
         if (await TryAsync(() => feedback.RecordAsync(Actor, new RecordFeedbackCommand(SessionId, value), ct), prefix: null))
