@@ -806,7 +806,7 @@ internal sealed class DefinitionReader
     {
         foreach (var extension in extensions)
         {
-            if (extension.Url is { } url && url.StartsWith(ExtensionUrls.Base, StringComparison.Ordinal) && !allowed.Contains(url))
+            if (extension?.Url is { } url && url.StartsWith(ExtensionUrls.Base, StringComparison.Ordinal) && !allowed.Contains(url))
             {
                 Problem(where, $"unknown or misplaced Alliance extension {url}");
             }

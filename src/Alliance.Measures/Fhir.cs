@@ -40,6 +40,11 @@ internal static partial class Fhir
             errors.Add(("JSON", e.Message));
             return null;
         }
+        catch (Exception e) when (IsParserFailure(e))
+        {
+            errors.Add(("JSON", Unreadable(e)));
+            return null;
+        }
 
         if (resource is null)
         {
@@ -56,6 +61,18 @@ internal static partial class Fhir
         }
         return typed;
     }
+
+    /// <summary>
+    /// Firely's parser throws more than its own exception on some malformed texts (found by fuzzing): an invalid UTF-16
+    /// escape, a member with an empty name, a value where an object belongs. Each is a text that cannot be read.
+    /// </summary>
+    internal static bool IsParserFailure(Exception e) =>
+        e is InvalidOperationException or IndexOutOfRangeException or ArgumentException or FormatException or OverflowException or InvalidCastException;
+
+    /// <summary>The sentence for a text the parser failed on.</summary>
+    internal static string Unreadable(Exception e) => e is InvalidOperationException or FormatException or OverflowException
+        ? "the text cannot be read as FHIR JSON: " + e.Message.TrimEnd('.')
+        : "the text cannot be read as FHIR JSON: a member name or value is malformed";
 
     // Firely's parse messages read "Found unknown element 'foo'. At Questionnaire.item[0].foo, line 1, position 93.";
     // split them so that the path can name the field.

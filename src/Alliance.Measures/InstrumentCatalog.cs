@@ -77,9 +77,11 @@ public sealed class InstrumentCatalog
 
         if (structureValidator is not null)
         {
-            // Structural validation needs a parsed resource; a text that does not parse was already reported.
+            // Structural validation needs a parsed resource; a text that does not parse was already reported. A resource
+            // parsed only in part (with parse errors) is not validated: its errors are reported already, and Firely's
+            // validator can fail on the values the parser left out.
             var parseErrors = new List<(string, string)>();
-            if (Fhir.Parse<Hl7.Fhir.Model.Questionnaire>(questionnaireJson, parseErrors) is { } questionnaire)
+            if (Fhir.Parse<Hl7.Fhir.Model.Questionnaire>(questionnaireJson, parseErrors) is { } questionnaire && parseErrors.Count == 0)
             {
                 problems.AddRange(structureValidator.Errors(questionnaire)
                     .Select(issue => new DefinitionProblem(issue.Location, issue.Message)));

@@ -87,10 +87,11 @@ public static partial class InstrumentDefinition
         {
             instrument = reader.Read(questionnaire, origin);
         }
-        catch (Hl7.Fhir.Validation.CodedValidationException) when (parseErrors.Count > 0)
+        catch (Exception e) when (parseErrors.Count > 0 && e is Hl7.Fhir.Validation.CodedValidationException
+            or NullReferenceException or InvalidCastException or ArgumentException or InvalidOperationException)
         {
-            // A partially parsed resource throws when a value the parser rejected is read; those errors are
-            // reported already, and the checks made before this point are kept.
+            // A partially parsed resource throws when a value the parser rejected is read (or left as a null in a
+            // list); those errors are reported already, and the checks made before this point are kept.
             instrument = null;
         }
         return reader.Problems.Count == 0

@@ -48,7 +48,7 @@ public sealed record Alert(
 /// <summary>
 /// One piece of an alert's evidence. Which properties are set depends on the kind (see the format's
 /// evidence table): a rating has <see cref="SessionNumber"/> and <see cref="Score"/> (and
-/// <see cref="MemberId"/> in a split alliance); a session has <see cref="SessionNumber"/> (and the
+/// <see cref="MemberId"/> in a split alliance, and <see cref="Item"/> with <see cref="ItemValue"/> for a risk answer); a session has <see cref="SessionNumber"/> (and the
 /// minutes for an overrun); a contact has <see cref="Time"/>, <see cref="Channel"/> and <see cref="InitiatedBy"/>.
 /// </summary>
 public sealed record Evidence
@@ -76,4 +76,10 @@ public sealed record Evidence
 
     /// <summary>Who started a contact.</summary>
     public ContactInitiator? InitiatedBy { get; init; }
+
+    /// <summary>The item whose answer raised a risk flag, numbered as the member reads it (PHQ-9 risk: 9).</summary>
+    public int? Item { get; init; }
+
+    /// <summary>That item's answer value (PHQ-9 item 9: 0 to 3), when the stored answers give it.</summary>
+    public Score? ItemValue { get; init; }
 }

@@ -47,6 +47,13 @@ public enum AlertKind : byte
 
     /// <summary><c>feedback-gap</c>: measures were taken at a session but not discussed with the family.</summary>
     FeedbackGap,
+
+    /// <summary>
+    /// <c>phq9-item9-risk</c>: a member answered PHQ-9 item 9 (thoughts of self-harm) above 0. Raised in the app from
+    /// stored answers (<see cref="AnswerRules"/>); a spreadsheet folder holds totals only, so <c>alliance signals</c>
+    /// never raises it.
+    /// </summary>
+    Phq9Item9Risk,
 }
 
 /// <summary>How urgent an alert is; good news is shown as such, not as a warning.</summary>
@@ -72,13 +79,19 @@ public static class AlertKinds
     [
         "low-alliance", "rupture", "repair", "unrepaired-rupture", "split-alliance", "reliable-improvement",
         "deterioration", "recovery", "not-on-track", "termination-due", "treatment-prolonged", "session-overrun",
-        "personal-contact", "out-of-hours-contact", "feedback-gap",
+        "personal-contact", "out-of-hours-contact", "feedback-gap", "phq9-item9-risk",
     ];
 
     private static readonly int[] Ranks = BuildRanks();
 
-    /// <summary>Every kind, in declaration order.</summary>
-    public static IReadOnlyList<AlertKind> All { get; } = Enum.GetValues<AlertKind>();
+    /// <summary>
+    /// Every kind the rules over scores and sessions raise (the spreadsheet format's kinds), in declaration order; the
+    /// kinds raised from stored answers are in <see cref="FromAnswers"/>.
+    /// </summary>
+    public static IReadOnlyList<AlertKind> All { get; } = Enum.GetValues<AlertKind>().Where(k => k != AlertKind.Phq9Item9Risk).ToArray();
+
+    /// <summary>The kinds raised only where answers are stored (the app), never by <c>alliance signals</c>.</summary>
+    public static IReadOnlyList<AlertKind> FromAnswers { get; } = [AlertKind.Phq9Item9Risk];
 
     /// <summary>The kind's word in the output (<c>unrepaired-rupture</c>).</summary>
     /// <param name="kind">The kind.</param>
@@ -104,7 +117,7 @@ public static class AlertKinds
     }
 
     /// <summary>
-    /// The kind's severity. High: unrepaired rupture, deterioration, not on track. Medium: rupture,
+    /// The kind's severity. High: unrepaired rupture, deterioration, not on track, PHQ-9 item 9. Medium: rupture,
     /// split alliance, low alliance, termination due, treatment prolonged, and two boundary signals,
     /// session overrun and personal-channel contact, which are classic early signs of boundary erosion
     /// (Gutheil and Gabbard, 1993) worth raising in the next supervision. Low: feedback gap and
@@ -114,7 +127,7 @@ public static class AlertKinds
     /// <param name="kind">The kind.</param>
     public static AlertSeverity Severity(AlertKind kind) => kind switch
     {
-        AlertKind.UnrepairedRupture or AlertKind.Deterioration or AlertKind.NotOnTrack => AlertSeverity.High,
+        AlertKind.UnrepairedRupture or AlertKind.Deterioration or AlertKind.NotOnTrack or AlertKind.Phq9Item9Risk => AlertSeverity.High,
         AlertKind.Rupture or AlertKind.SplitAlliance or AlertKind.LowAlliance or AlertKind.TerminationDue
             or AlertKind.TreatmentProlonged or AlertKind.SessionOverrun or AlertKind.PersonalContact => AlertSeverity.Medium,
         AlertKind.FeedbackGap or AlertKind.OutOfHoursContact => AlertSeverity.Low,

@@ -48,6 +48,24 @@ public sealed record SignalRules
     public Score SplitDifference { get; init; } = Score.FromPoints(6);
 
     /// <summary>
+    /// Split alliance on <c>family-alliance</c>: two members' scores on one of its four dimensions, each on the items'
+    /// 1-5 scale (the dimension's sum over its items divided by their number), this far apart or more. Default 1.5
+    /// points, provisional (not yet calibrated): more than a third of the scale's width. The
+    /// dimensions are those of the System for Observing Family Therapy Alliances, and split alliances in family therapy
+    /// are described by Pinsof and Catherall (1986) and Friedlander, Escudero and Heatherington (2006). Read only where
+    /// answers are stored (the app), never by <c>alliance signals</c>, whose folders hold totals.
+    /// </summary>
+    public Score FamilyAllianceSplit { get; init; } = Score.FromTenths(15);
+
+    /// <summary>
+    /// Split alliance on <c>observer-family-alliance</c>: the observer rated two members this far apart or more on one
+    /// dimension of the -3 to +3 scale. Default 3 points, provisional: half the scale's width, for
+    /// example one member clearly engaged (+2) and another clearly not (-1); the scale follows the SOFTA-o (Friedlander,
+    /// Escudero and Heatherington, 2006). Read only where answers are stored (the app).
+    /// </summary>
+    public Score ObserverFamilyAllianceSplit { get; init; } = Score.FromPoints(3);
+
+    /// <summary>
     /// Not on track is checked from the member's nth rating in an outcome series on. Default 4: the early-change
     /// rule, after the finding that little change in the first sessions predicts a poor outcome
     /// (Howard et al., 1986; Haas et al., 2002; Lambert et al., 2001).
@@ -109,6 +127,8 @@ public sealed record SignalRules
         Require(RepairMargin.Tenths >= 0, "repair_margin", "must be 0 or more");
         Require(RepairWindow >= 1, "repair_window", "must be 1 or more");
         Require(SplitDifference.Tenths > 0, "split_difference", "must be more than 0");
+        Require(FamilyAllianceSplit.Tenths > 0, "family_alliance_split", "must be more than 0");
+        Require(ObserverFamilyAllianceSplit.Tenths > 0, "observer_family_alliance_split", "must be more than 0");
         Require(NotOnTrackFromRating >= 2, "not_on_track_from_rating", "must be 2 or more");
         Require(NotOnTrackFraction > 0m && NotOnTrackFraction <= 1m, "not_on_track_fraction", "must be more than 0 and at most 1");
         Require(TerminationRatings >= 1, "termination_ratings", "must be 1 or more");

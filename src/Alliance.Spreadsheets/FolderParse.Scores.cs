@@ -89,12 +89,19 @@ internal sealed partial class FolderParse
             }
 
             chunks.Add((chunkStart, end, chunkLine));
-            chunkLine += text.AsSpan(chunkStart, end - chunkStart).Count('\n');
+            chunkLine += LineBreaks(text.AsSpan(chunkStart, end - chunkStart));
             chunkStart = end;
         }
 
         return chunks;
     }
+
+    /// <summary>
+    /// Counts line breaks as the CSV cursor does: LF, CRLF, and a CR on its own (old Mac files), so that a chunk's
+    /// first line number is the one a reading in one pass gives.
+    /// </summary>
+    private static int LineBreaks(ReadOnlySpan<char> text) =>
+        text.Count('\n') + text.Count('\r') - text.Count("\r\n".AsSpan());
 
     private readonly record struct ScoreRow(int Member, int Session, int Instrument, Rater Rater, Score Score, int Line);
 

@@ -100,8 +100,41 @@ internal sealed partial class FolderParse
         _ => 4,
     };
 
-    private static string Echo(ReadOnlySpan<char> value) =>
-        value.Length <= 40 ? value.ToString() : string.Concat(value[..37], "...");
+    /// <summary>
+    /// A value as a problem quotes it: at most 40 characters, with line breaks and other control characters written
+    /// as escapes, so that every problem stays on one line (a quoted value may hold a line break).
+    /// </summary>
+    private static string Echo(ReadOnlySpan<char> value)
+    {
+        var shown = value.Length <= 40 ? value : value[..37];
+        var clean = true;
+        foreach (var c in shown)
+        {
+            clean &= !NeedsEscape(c);
+        }
+
+        if (clean)
+        {
+            return value.Length <= 40 ? value.ToString() : string.Concat(shown, "...");
+        }
+
+        var text = new System.Text.StringBuilder(shown.Length + 8);
+        foreach (var c in shown)
+        {
+            _ = c switch
+            {
+                '\n' => text.Append("\\n"),
+                '\r' => text.Append("\\r"),
+                '\t' => text.Append("\\t"),
+                _ when NeedsEscape(c) => text.Append(CultureInfo.InvariantCulture, $"\\u{(int)c:X4}"),
+                _ => text.Append(c),
+            };
+        }
+
+        return value.Length <= 40 ? text.ToString() : text.Append("...").ToString();
+    }
+
+    private static bool NeedsEscape(char c) => char.IsControl(c) || c is '\u2028' or '\u2029';
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool TryWhole(ReadOnlySpan<char> text, int maxDigits, out int value)

@@ -11,7 +11,10 @@ namespace Alliance.Spreadsheets;
 /// <c>repair_window</c>, <c>split_difference</c>, <c>not_on_track_from_rating</c>,
 /// <c>not_on_track_fraction</c>, <c>termination_ratings</c>, <c>prolonged_sessions</c>,
 /// <c>overrun_minutes</c>, <c>overrun_count</c>, <c>overrun_window</c>, <c>overrun_pause</c>,
-/// <c>child_max_age</c> and <c>working_hours</c> (<c>start</c>, <c>end</c>, <c>days</c>).
+/// <c>child_max_age</c> and <c>working_hours</c> (<c>start</c>, <c>end</c>, <c>days</c>). It also reads
+/// <c>family_alliance_split</c> and <c>observer_family_alliance_split</c>, the dimension splits of the family
+/// instruments, which apply only where answers are stored (the app): a spreadsheet folder holds totals, so
+/// <c>alliance signals</c> accepts them and has nothing to apply them to.
 /// </summary>
 public static class SignalRulesFile
 {
@@ -81,6 +84,8 @@ public static class SignalRulesFile
                     "repair_margin" => rules with { RepairMargin = ScoreValue(name, value) },
                     "repair_window" => rules with { RepairWindow = Whole(name, value) },
                     "split_difference" => rules with { SplitDifference = ScoreValue(name, value) },
+                    "family_alliance_split" => rules with { FamilyAllianceSplit = ScoreValue(name, value) },
+                    "observer_family_alliance_split" => rules with { ObserverFamilyAllianceSplit = ScoreValue(name, value) },
                     "not_on_track_from_rating" => rules with { NotOnTrackFromRating = Whole(name, value) },
                     "not_on_track_fraction" => rules with { NotOnTrackFraction = Fraction(name, value) },
                     "termination_ratings" => rules with { TerminationRatings = Whole(name, value) },

@@ -35,7 +35,7 @@ public sealed partial class AuthorizationMatrixTests(AllianceWebFactory app, ITe
     [Fact]
     public async Task EveryEndpointAnswersEveryCallerAsThePolicySays()
     {
-        var (caseId, sessionId, staffId, lineId, alertId) = await FixturesAsync();
+        var (caseId, sessionId, staffId, lineId, alertId, responseId) = await FixturesAsync();
         var outsider = await app.CreateOtherAgencyTherapistAsync();
         Caller[] callers =
         [
@@ -62,7 +62,7 @@ public sealed partial class AuthorizationMatrixTests(AllianceWebFactory app, ITe
                     || endpoint.Metadata.GetMetadata<Microsoft.AspNetCore.Mvc.Abstractions.ActionDescriptor>() is not null;
                 // Page forms post with an antiforgery token and run the same handlers as their GET; the GET is the cell.
                 var methods = isPage ? ["GET"] : endpoint.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? ["GET"];
-                var path = "/" + Fill(route, caseId, sessionId, staffId, lineId, alertId) + (route == "api/audit" ? $"?caseId={caseId}" : "");
+                var path = "/" + Fill(route, caseId, sessionId, staffId, lineId, alertId, responseId) + (route == "api/audit" ? $"?caseId={caseId}" : "");
                 var anonymous = endpoint.Metadata.GetMetadata<IAllowAnonymous>() is not null;
                 var roles = RolesFor(endpoint);
                 var caseScoped = CaseScoped().IsMatch(route);
@@ -124,11 +124,11 @@ public sealed partial class AuthorizationMatrixTests(AllianceWebFactory app, ITe
         return roles;
     }
 
-    private async Task<(Guid Case, Guid Session, Guid Staff, Guid Line, Guid Alert)> FixturesAsync() => await app.AsOperatorAsync(async sp =>
+    private async Task<(Guid Case, Guid Session, Guid Staff, Guid Line, Guid Alert, Guid Response)> FixturesAsync() => await app.AsOperatorAsync(async sp =>
     {
         var db = sp.GetRequiredService<AllianceDbContext>();
         // The shared family: Tobias is its therapist, Amara co-therapist, Imogen supervises Tobias.
-        var shared = await db.Cases.Include(c => c.Episodes).ThenInclude(e => e.Sessions).SingleAsync(c => c.CoTherapistId != null);
+        var shared = await db.Cases.Include(c => c.Members).Include(c => c.Episodes).ThenInclude(e => e.Sessions).SingleAsync(c => c.CoTherapistId != null);
         var session = shared.Episodes.SelectMany(e => e.Sessions).First(s => s.Status == SessionStatus.Held);
         var agency = shared.AgencyId;
         // A throwaway account and supervision line, so that the admin's calls change nothing the matrix relies on.
@@ -140,11 +140,14 @@ public sealed partial class AuthorizationMatrixTests(AllianceWebFactory app, ITe
         var alert = new Alert(agency, shared.Id, null, session.Id, session.Number, "feedback-gap", "low", null, "[]",
             "Feedback was not discussed.", "Review the scores with the family next time.", "matrix|" + Guid.NewGuid(), DateTime.UtcNow);
         db.Alerts.Add(alert);
+        // A response on the shared family, for the response routes (the matrix posts no reason, so it is never withdrawn).
+        var response = new Response(session, shared.Members[0].Id, "alliance-check", RaterRole.Client, null, 38, null, false, "{}", ResponseSource.Paper, DateTime.UtcNow);
+        db.Responses.Add(response);
         await db.SaveChangesAsync();
-        return (shared.Id, session.Id, spare.Id, line.Id, alert.Id);
+        return (shared.Id, session.Id, spare.Id, line.Id, alert.Id, response.Id);
     });
 
-    private static string Fill(string route, Guid caseId, Guid sessionId, Guid staffId, Guid lineId, Guid alertId) => Parameter().Replace(route, m =>
+    private static string Fill(string route, Guid caseId, Guid sessionId, Guid staffId, Guid lineId, Guid alertId, Guid responseId) => Parameter().Replace(route, m =>
         (m.Groups[1].Value, route) switch
         {
             ("caseId", _) => caseId.ToString(),
@@ -152,6 +155,7 @@ public sealed partial class AuthorizationMatrixTests(AllianceWebFactory app, ITe
             ("staffId", _) => staffId.ToString(),
             ("lineId", _) => lineId.ToString(),
             ("alertId", _) => alertId.ToString(),
+            ("responseId", _) => responseId.ToString(),
             ("id", var r) when r.StartsWith("sessions", StringComparison.Ordinal) => sessionId.ToString(),
             ("id", var r) when r.StartsWith("cases", StringComparison.Ordinal) => caseId.ToString(),
             ("code", _) => "404",
@@ -162,7 +166,7 @@ public sealed partial class AuthorizationMatrixTests(AllianceWebFactory app, ITe
     [GeneratedRegex("{([^}:?]+)[^}]*}")]
     private static partial Regex Parameter();
 
-    /// <summary>Routes that name one case, one of its sessions or one of its alerts.</summary>
-    [GeneratedRegex("({caseId|{sessionId|{alertId|^cases/{id|^sessions/{id)")]
+    /// <summary>Routes that name one case, one of its sessions, alerts or responses.</summary>
+    [GeneratedRegex("({caseId|{sessionId|{alertId|{responseId|^cases/{id|^sessions/{id)")]
     private static partial Regex CaseScoped();
 }

@@ -19,7 +19,10 @@ public sealed record FeedbackChanges(int Raised, int Withdrawn, int Repaired);
 /// with the alerts already stored. New ones are added (high-severity ones reach the therapist's inbox at once);
 /// ones the scores no longer raise, after a correction or withdrawal, are withdrawn; a repair resolves its rupture.
 /// Evaluating the whole episode on every new score costs well under a millisecond for a family and keeps
-/// corrections, deletions and late paper entries exact. The numbers are the agency's (<see cref="AgencyRules"/>), and
+/// corrections, deletions and late paper entries exact. A correction or withdrawal the context tracks but has not saved
+/// yet counts as saved, so that it and the alerts it changes are saved together. The rules over answers rather than
+/// totals (<see cref="AnswerSignals"/>: PHQ-9 item 9, split alliance on the family instruments' dimensions) run here too,
+/// and their alerts are kept, withdrawn and escalated like the others. The numbers are the agency's (<see cref="AgencyRules"/>), and
 /// not on track uses the agency's expected trajectories where they cover a rating (<see cref="ExpectedTrajectoryModel"/>).
 /// </summary>
 public sealed class CaseFeedback(AllianceDbContext db, TimeProvider clock, AgencyRules? rules = null, ExpectedTrajectoryModel? trajectories = null)
@@ -43,10 +46,23 @@ public sealed class CaseFeedback(AllianceDbContext db, TimeProvider clock, Agenc
         var episode = c.CurrentEpisode;
         var sessions = episode.Sessions.Where(s => s.Status != SessionStatus.Scheduled).OrderBy(s => s.Number).ToList();
         var sessionIds = sessions.Select(s => s.Id).ToList();
-        var responses = await db.Responses.AsNoTracking()
+        var stored = await db.Responses.AsNoTracking()
             .Where(r => r.CaseId == caseId && r.WithdrawnAt == null && r.Score != null && sessionIds.Contains(r.SessionId))
-            .Select(r => new { r.MemberId, r.SessionId, r.InstrumentId, r.Rater, r.Score })
+            .Select(r => new ScoreRow(r.Id, r.MemberId, r.SessionId, r.InstrumentId, r.Rater, r.Score))
             .ToListAsync(ct).ConfigureAwait(false);
+        var pending = PendingResponses(caseId);
+        var responses = Overlay(stored, pending, r => r.Id, r => r.Score != null && sessionIds.Contains(r.SessionId),
+            r => new ScoreRow(r.Id, r.MemberId, r.SessionId, r.InstrumentId, r.Rater, r.Score));
+        var episodeSessionIds = episode.Sessions.Select(s => s.Id).ToList();
+        var answerRows = Overlay(
+            await db.Responses.AsNoTracking()
+                .Where(r => r.CaseId == caseId && r.WithdrawnAt == null && episodeSessionIds.Contains(r.SessionId) && AnswerSignals.Instruments.Contains(r.InstrumentId)
+                    && (r.InstrumentId != AnswerSignals.RiskInstrument || r.RiskFlag))
+                .Select(r => new AnswerRow(r.Id, r.MemberId, r.SessionId, r.InstrumentId, r.Rater, r.Score, r.RiskFlag, r.AnswersJson, r.RecordedAt))
+                .ToListAsync(ct).ConfigureAwait(false),
+            pending, r => r.Id,
+            r => episodeSessionIds.Contains(r.SessionId) && AnswerSignals.Instruments.Contains(r.InstrumentId) && (r.InstrumentId != AnswerSignals.RiskInstrument || r.RiskFlag),
+            r => new AnswerRow(r.Id, r.MemberId, r.SessionId, r.InstrumentId, r.Rater, r.Score, r.RiskFlag, r.AnswersJson, r.RecordedAt));
 
         // Members are named in the alerts' sentences by their display name (made unique within the family).
         var labels = new Dictionary<Guid, string>();
@@ -76,13 +92,19 @@ public sealed class CaseFeedback(AllianceDbContext db, TimeProvider clock, Agenc
                 builder.AddScore(member, sessionIndex[r.SessionId], instrument, (Rater)(int)r.Rater, Score.FromDecimal(r.Score!.Value));
 
         var raised = new SignalEngine(effective.Rules, model?.Model).Evaluate(builder.Build());
+        var numberOf = sessions.ToDictionary(s => s.Id, s => s.Number);
+        var standing = responses.Where(r => r.Rater == RaterRole.Client)
+            .Select(r => (r.MemberId, numberOf[r.SessionId], Score.FromDecimal(r.Score!.Value).Tenths)).ToHashSet();
+        var fromAnswers = AnswerSignals.Evaluate(c.Id.ToString("N"), answerRows,
+            episode.Sessions.ToDictionary(s => s.Id, s => new AnswerSession(s.Number, s.Status == SessionStatus.Held)), labels, effective.Rules, standing);
         var sessionByNumber = sessions.ToDictionary(s => s.Number, s => s.Id);
-        var stored = await db.Alerts.Where(a => a.CaseId == caseId).ToListAsync(ct).ConfigureAwait(false);
-        var storedByKey = stored.ToDictionary(a => a.Key, StringComparer.Ordinal);
+        foreach (var s in episode.Sessions) sessionByNumber.TryAdd(s.Number, s.Id);
+        var storedAlerts = await db.Alerts.Where(a => a.CaseId == caseId).ToListAsync(ct).ConfigureAwait(false);
+        var storedByKey = storedAlerts.ToDictionary(a => a.Key, StringComparer.Ordinal);
         var now = clock.GetUtcNow().UtcDateTime;
         var produced = new HashSet<string>(StringComparer.Ordinal);
         var added = new List<DomainAlert>();
-        foreach (var alert in raised)
+        foreach (var alert in raised.Concat(fromAnswers))
         {
             var key = KeyOf(alert, episode.Number);
             produced.Add(key);
@@ -97,12 +119,10 @@ public sealed class CaseFeedback(AllianceDbContext db, TimeProvider clock, Agenc
         }
 
         var withdrawn = 0;
-        var numberOf = sessions.ToDictionary(s => s.Id, s => s.Number);
-        var standing = responses.Where(r => r.Rater == RaterRole.Client)
-            .Select(r => (r.MemberId, numberOf[r.SessionId], Score.FromDecimal(r.Score!.Value).Tenths)).ToHashSet();
-        foreach (var old in stored.Where(a => a.IsActive && !produced.Contains(a.Key)))
+        foreach (var old in storedAlerts.Where(a => a.IsActive && !produced.Contains(a.Key)))
         {
-            if (EarlierRules.Keeps(old, effective.ChangedAt, model?.FittedAt, byLabel, standing)) continue;
+            // A risk answer rests on no number an agency sets: it goes only when its answer goes.
+            if (old.Kind != AnswerSignals.RiskKind && EarlierRules.Keeps(old, effective.ChangedAt, model?.FittedAt, byLabel, standing)) continue;
             old.Withdraw(now);
             withdrawn++;
         }
@@ -119,12 +139,30 @@ public sealed class CaseFeedback(AllianceDbContext db, TimeProvider clock, Agenc
             repaired++;
         }
 
-        foreach (var alert in added.Where(a => a.Severity == "high"))
+        // A risk answer told the therapists already, in its own words, when it was saved (RecordResponse).
+        foreach (var alert in added.Where(a => a.Severity == "high" && a.Kind != AnswerSignals.RiskKind))
             foreach (var therapist in new[] { c.PrimaryTherapistId, c.CoTherapistId }.OfType<Guid>())
                 db.Notifications.Add(new Notification(c.AgencyId, therapist, "alert", $"{c.Name}: {alert.Message}", c.Id, now));
 
         return new FeedbackChanges(added.Count, withdrawn, repaired);
     }
+
+    /// <summary>The case's responses added or changed in this context and not saved yet.</summary>
+    private List<Response> PendingResponses(Guid caseId) => db.ChangeTracker.Entries<Response>()
+        .Where(e => e.Entity.CaseId == caseId && e.State is EntityState.Added or EntityState.Modified)
+        .Select(e => e.Entity).ToList();
+
+    /// <summary>Stored rows with the pending responses over them: a changed one replaces its row, or removes it once withdrawn or no longer selected.</summary>
+    private static List<T> Overlay<T>(List<T> rows, List<Response> pending, Func<T, Guid> id, Func<Response, bool> selected, Func<Response, T> row)
+    {
+        if (pending.Count == 0) return rows;
+        var changed = pending.Select(r => r.Id).ToHashSet();
+        var result = rows.Where(r => !changed.Contains(id(r))).ToList();
+        result.AddRange(pending.Where(r => r.WithdrawnAt == null && selected(r)).Select(row));
+        return result;
+    }
+
+    private sealed record ScoreRow(Guid Id, Guid MemberId, Guid SessionId, string InstrumentId, RaterRole Rater, decimal? Score);
 
     /// <summary>What an alert concerns: the same scores always give the same key.</summary>
     private static string KeyOf(SignalAlert a, int episode)
@@ -152,5 +190,7 @@ public sealed class CaseFeedback(AllianceDbContext db, TimeProvider clock, Agenc
         actualMinutes = e.ActualMinutes,
         time = e.Time,
         channel = e.Channel?.ToString(),
+        item = e.Item,
+        itemValue = e.ItemValue is { } v ? decimal.Parse(v.ToString(), CultureInfo.InvariantCulture) : (decimal?)null,
     }), Json);
 }

@@ -35,7 +35,10 @@ public sealed record RecordedAnswers(Response? Response, ScoreResult? Score, Val
 /// Checks answers against their instrument, scores them by its rules and saves them as a <see cref="Response"/>
 /// (the FHIR QuestionnaireResponse kept encrypted). An answer that raises a risk flag (PHQ-9 item 9 above 0) tells
 /// the case's therapists at once, in their inbox, with high priority; then the family's alerts are evaluated again
-/// with the new score. Links and paper entry save through here, and a FHIR endpoint can too (<see cref="SaveAsync"/>).
+/// with the new score. Links, paper entry and the FHIR endpoint save through here (<see cref="SaveAsync"/>), so a risk
+/// answer reaches the therapists in the same words whatever route it came by. A correction (<see cref="CorrectAsync"/>)
+/// or a withdrawal (<see cref="WithdrawAsync"/>) keeps the record with its reason, and is saved together with the
+/// alerts it changes; the audit trail keeps the original entries.
 /// </summary>
 public sealed class RecordResponse(AllianceDbContext db, CaseFeedback feedback, TimeProvider clock)
 {
@@ -73,25 +76,89 @@ public sealed class RecordResponse(AllianceDbContext db, CaseFeedback feedback, 
         ArgumentNullException.ThrowIfNull(scored);
         var now = clock.GetUtcNow().UtcDateTime;
         var score = scored.Score;
-        var reason = score.UnscorableReason is { Length: > 500 } longReason ? longReason[..497] + "..." : score.UnscorableReason;
+        var reason = Shortened(score.UnscorableReason);
         var response = new Response(session, memberId, instrument.Id, InstrumentChoices.ToRole(scored.Details.Rater), raterStaffId,
             score.Total, reason, score.RiskFlags.Count > 0, QuestionnaireResponseMapper.ToJson(instrument, scored), source, now);
         db.Responses.Add(response);
-
-        if (score.RiskFlags.Count > 0)
-        {
-            var family = session.Episode.Case;
-            var name = family.Members.FirstOrDefault(m => m.Id == memberId)?.DisplayName ?? "A family member";
-            var therapists = new[] { family.PrimaryTherapistId, family.CoTherapistId }.OfType<Guid>().Distinct();
-            foreach (var flag in score.RiskFlags)
-                foreach (var therapist in therapists)
-                    db.Notifications.Add(new Notification(session.AgencyId, therapist, RiskNotification, RiskText(name, family, session, instrument, flag), family.Id, now));
-        }
+        NotifyRisk(session, memberId, instrument, score.RiskFlags, now);
         await db.SaveChangesAsync(ct).ConfigureAwait(false);
         await feedback.EvaluateAsync(session.CaseId, ct).ConfigureAwait(false);
         await db.SaveChangesAsync(ct).ConfigureAwait(false);
         return response;
     }
+
+    /// <summary>
+    /// Replaces a response's answers with corrected ones (typed again from the paper form, say), with the reason; the
+    /// answers are checked and scored as new ones are. The family's alerts are evaluated with the corrected score and
+    /// saved in the same transaction as the correction. A correction that raises a risk flag the response did not have
+    /// tells the therapists as a new answer would.
+    /// </summary>
+    /// <param name="response">The response, tracked by this context and current.</param>
+    /// <param name="submitted">The corrected answers: the same session, member, instrument and rater as the response.</param>
+    /// <param name="reason">Why it is corrected (1 to 500 characters).</param>
+    /// <param name="ct">Cancels the work.</param>
+    /// <exception cref="DomainRuleException">The response is withdrawn, the answers are not for it, or the reason is missing.</exception>
+    public async Task<RecordedAnswers> CorrectAsync(Response response, AnswersSubmitted submitted, string reason, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(response);
+        ArgumentNullException.ThrowIfNull(submitted);
+        if (response.SessionId != submitted.Session.Id || response.MemberId != submitted.MemberId
+            || !string.Equals(response.InstrumentId, submitted.Instrument.Id, StringComparison.Ordinal) || response.Rater != submitted.Rater)
+            throw new DomainRuleException("responseId", "The corrected answers must be for the same session, member, questionnaire and rater.");
+        var errors = AnswerValidator.Validate(submitted.Instrument, submitted.Answers, submitted.Entry);
+        if (errors.Count > 0) return new RecordedAnswers(null, null, errors);
+
+        var details = new ResponseDetails(ToRater(submitted.Rater), clock.GetUtcNow())
+        {
+            Subject = $"Patient/{submitted.MemberId}",
+            Author = submitted.AuthorMemberId is { } author ? QuestionnaireLinks.AuthorReference(author)
+                : submitted.RaterStaffId is { } staff ? $"Practitioner/{staff}" : null,
+            Encounter = $"Encounter/{submitted.Session.Id}",
+        };
+        var scored = ScoredResponse.Create(submitted.Instrument, submitted.Answers, details);
+        var score = scored.Score;
+        var now = clock.GetUtcNow().UtcDateTime;
+        var wasFlagged = response.RiskFlag;
+        response.Correct(score.Total, Shortened(score.UnscorableReason), score.RiskFlags.Count > 0,
+            QuestionnaireResponseMapper.ToJson(submitted.Instrument, scored), reason, now);
+        if (!wasFlagged) NotifyRisk(submitted.Session, submitted.MemberId, submitted.Instrument, score.RiskFlags, now);
+        await feedback.EvaluateAsync(response.CaseId, ct).ConfigureAwait(false);
+        await db.SaveChangesAsync(ct).ConfigureAwait(false);
+        return new RecordedAnswers(response, score, ValueList.Empty<AnswerError>());
+    }
+
+    /// <summary>
+    /// Withdraws a response (entered for the wrong member or session, say) with the reason: it stays in the record and
+    /// takes no further part in scores or alerts. The family's alerts are evaluated without it and saved in the same
+    /// transaction as the withdrawal: the alerts it raised are withdrawn.
+    /// </summary>
+    /// <param name="response">The response, tracked by this context.</param>
+    /// <param name="reason">Why it is withdrawn (1 to 500 characters).</param>
+    /// <param name="ct">Cancels the work.</param>
+    /// <returns>What the evaluation changed.</returns>
+    /// <exception cref="DomainRuleException">The response is already withdrawn, or the reason is missing.</exception>
+    public async Task<FeedbackChanges> WithdrawAsync(Response response, string reason, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(response);
+        response.Withdraw(reason, clock.GetUtcNow().UtcDateTime);
+        var changes = await feedback.EvaluateAsync(response.CaseId, ct).ConfigureAwait(false);
+        await db.SaveChangesAsync(ct).ConfigureAwait(false);
+        return changes;
+    }
+
+    /// <summary>Tells the case's therapists of each risk flag, in their inbox, at high priority.</summary>
+    private void NotifyRisk(Session session, Guid memberId, Instrument instrument, ValueList<RiskFlag> flags, DateTime now)
+    {
+        if (flags.Count == 0) return;
+        var family = session.Episode.Case;
+        var name = family.Members.FirstOrDefault(m => m.Id == memberId)?.DisplayName ?? "A family member";
+        var therapists = new[] { family.PrimaryTherapistId, family.CoTherapistId }.OfType<Guid>().Distinct().ToList();
+        foreach (var flag in flags)
+            foreach (var therapist in therapists)
+                db.Notifications.Add(new Notification(session.AgencyId, therapist, RiskNotification, RiskText(name, family, session, instrument, flag), family.Id, now));
+    }
+
+    private static string? Shortened(string? reason) => reason is { Length: > 500 } ? reason[..497] + "..." : reason;
 
     /// <summary>
     /// The therapist's sentence for a risk flag: who, which item, and that it was answered above the threshold; never

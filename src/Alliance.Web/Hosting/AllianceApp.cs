@@ -134,6 +134,10 @@ public static class AllianceApp
         var app = builder.Build();
         // Outermost: an error answered without a body is re-executed as the friendly status page.
         app.UseWhen(ctx => !IsMachineFacing(ctx.Request.Path), a => a.UseStatusCodePagesWithReExecute("/status/{0}"));
+        // The API's errors answered without a body (no such route or method, a role that does not allow it) get a ProblemDetails
+        // too, and a body in a character set nobody knows is refused before an endpoint tries to read it.
+        app.UseWhen(ctx => ctx.Request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase),
+            a => a.UseStatusCodePages().Use(RequestCharset.RefuseUnknownAsync));
         app.UseExceptionHandler();
         // Behind a reverse proxy that terminates TLS, trust its forwarded headers, and only its own.
         var proxies = app.Configuration["ReverseProxy:KnownProxies"];
@@ -161,6 +165,7 @@ public static class AllianceApp
         Alliance.Web.Features.Fhir.FhirEndpoints.MapFhir(app);
         app.MapMeasuresApi();
         app.MapAlertApi();
+        app.MapFeedbackApi();
         app.MapOpenApi().AllowAnonymous();
         app.MapHealthChecks("/health").AllowAnonymous();
         return app;

@@ -50,6 +50,8 @@ public static class Startup
         services.AddTransient<IStartupFilter, Alliance.Web.Features.Fhir.FhirOutcomeStartupFilter>();
         services.AddScoped<Alliance.Application.Measures.QuestionnaireLinks>();
         services.AddScoped<Alliance.Application.Measures.RecordResponse>();
+        services.AddScoped<Alliance.Web.Features.Responses.ResponseWork>();
+        services.AddScoped<Alliance.Application.Feedback.FeedbackConsistencyReport>();
         services.AddScoped<GetSessionMeasures>();
         services.AddSingleton<SessionReadLog>();
         services.AddSingleton<Alliance.Web.Features.Questionnaires.LinkLookupLimiter>();

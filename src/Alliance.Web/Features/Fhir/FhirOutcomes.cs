@@ -164,6 +164,15 @@ internal static partial class FhirOutcomes
         {
             throw new FhirRefusalException(StatusCodes.Status400BadRequest, OperationOutcome.IssueType.Structure, null, $"The body is not JSON: {e.Message}");
         }
+        catch (Exception e) when (e is InvalidOperationException or IndexOutOfRangeException or ArgumentException or FormatException or OverflowException or InvalidCastException)
+        {
+            // Firely's parser throws these on some malformed bodies (an object where a string belongs, an invalid UTF-16
+            // escape, a member with an empty name): the body cannot be read, which is the sender's to fix.
+            throw new FhirRefusalException(StatusCodes.Status400BadRequest, OperationOutcome.IssueType.Structure, null,
+                e is IndexOutOfRangeException or InvalidCastException
+                    ? "The body cannot be read as FHIR JSON: a member name or value is malformed."
+                    : $"The body cannot be read as FHIR JSON: {e.Message}");
+        }
         return resource as T ?? throw new FhirRefusalException(StatusCodes.Status400BadRequest, OperationOutcome.IssueType.Structure, "resourceType",
             $"Expected a {typeof(T).Name}, found {resource?.TypeName ?? "no resource"}.");
     }

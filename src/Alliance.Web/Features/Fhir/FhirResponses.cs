@@ -20,7 +20,7 @@ namespace Alliance.Web.Features.Fhir;
 /// the member and session it names; a member's responses are exported as they were stored. Both follow the care
 /// relationship: a member or session outside it is not found.
 /// </summary>
-public sealed class FhirResponses(AllianceDbContext db, AgencyInstruments instruments, AuditReads reads, TimeProvider clock, Alliance.Application.Feedback.CaseFeedback feedback)
+public sealed class FhirResponses(AllianceDbContext db, AgencyInstruments instruments, AuditReads reads, RecordResponse recorder)
 {
     /// <summary>Checks, scores and stores a posted QuestionnaireResponse; returns the stored response's id and the resource as exported.</summary>
     public async Task<(Guid Id, QuestionnaireResponse Resource)> CreateAsync(Actor actor, string json, CancellationToken ct)
@@ -71,30 +71,18 @@ public sealed class FhirResponses(AllianceDbContext db, AgencyInstruments instru
                 Author = staffId is { } s ? $"Practitioner/{s}" : scored.Details.Author,
             },
         };
-        var now = clock.GetUtcNow().UtcDateTime;
+        // Saved as answers given by link or typed from paper are: a risk answer tells the therapists in the same words,
+        // and the family's alerts follow the new score.
         Response response;
         try
         {
-            response = new Response(session, memberId, instrument.Id, rater, staffId, scored.Score.Total, scored.Score.UnscorableReason,
-                scored.Score.RiskFlags.Count > 0, QuestionnaireResponseMapper.ToJson(instrument, stored), ResponseSource.Fhir, now);
+            response = await recorder.SaveAsync(session, memberId, instrument, stored, ResponseSource.Fhir, staffId, ct).ConfigureAwait(false);
         }
         catch (DomainRuleException e)
         {
             throw new FhirRefusalException(StatusCodes.Status422UnprocessableEntity, OperationOutcome.IssueType.BusinessRule,
                 e.Field == "sessionId" ? "QuestionnaireResponse.encounter" : "QuestionnaireResponse", e.Message);
         }
-        db.Responses.Add(response);
-        if (response.RiskFlag)
-        {
-            // A risk answer reaches the therapist at once, whatever route it came by.
-            foreach (var recipient in new[] { c.PrimaryTherapistId, c.CoTherapistId }.OfType<Guid>().Where(id => id != actor.StaffId))
-                db.Notifications.Add(new Notification(c.AgencyId, recipient, "risk-flag",
-                    $"A {instrument.Title} answer received through FHIR for {c.Name} raised a risk flag. Review it today.", c.Id, now));
-        }
-        await db.SaveChangesAsync(ct).ConfigureAwait(false);
-        // The family's alerts follow the new score, as they do for answers given by link or typed from paper.
-        await feedback.EvaluateAsync(c.Id, ct).ConfigureAwait(false);
-        await db.SaveChangesAsync(ct).ConfigureAwait(false);
         return (response.Id, Export(response, catalog));
     }
 

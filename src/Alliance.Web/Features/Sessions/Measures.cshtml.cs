@@ -14,7 +14,7 @@ namespace Alliance.Web.Features.Sessions;
 /// A session's questionnaires: choose what each member is asked, issue one link and QR code per member, and watch
 /// who has answered (the page polls <c>/api/sessions/{id}/measures</c>); paper forms are entered from here too.
 /// </summary>
-public sealed class MeasuresModel(Alliance.Data.AllianceDbContext db, GetSessionMeasures measures, QuestionnaireLinks links, AgencyInstruments instruments) : AlliancePage
+public sealed class MeasuresModel(Alliance.Data.AllianceDbContext db, GetSessionMeasures measures, QuestionnaireLinks links, AgencyInstruments instruments, Responses.ResponseWork responses) : AlliancePage
 {
     public sealed class MemberChoice
     {
@@ -38,6 +38,10 @@ public sealed class MeasuresModel(Alliance.Data.AllianceDbContext db, GetSession
     public IReadOnlyList<MemberOffer> Offers { get; private set; } = [];
     public IReadOnlyList<IssuedLinkView> Issued { get; private set; } = [];
     public IReadOnlyList<Instrument> PaperInstruments { get; private set; } = [];
+
+    /// <summary>Whether a score of this instrument can be corrected by entering its paper form again.</summary>
+    public bool CanCorrect(string instrumentId) =>
+        Session.Status == SessionStatus.Held && PaperInstruments.Any(i => i.Id == instrumentId && i.MemberGroup is null);
 
     /// <summary>Links can be issued for a planned or held session.</summary>
     public bool CanIssue => Session.Status is SessionStatus.Scheduled or SessionStatus.Held;
@@ -65,6 +69,17 @@ public sealed class MeasuresModel(Alliance.Data.AllianceDbContext db, GetSession
             Response.Headers.CacheControl = "no-store";
         }
         return Page();
+    }
+
+    /// <summary>Withdraws a score entered in error, with the reason; the family's alerts are evaluated again in the same save.</summary>
+    public async Task<IActionResult> OnPostWithdrawAsync(Guid responseId, string? reason, CancellationToken ct)
+    {
+        await LoadAsync(CasePurpose.Write, null, ct);
+        var score = Status.Members.SelectMany(m => m.Scores.Select(s => (Member: m.Name, Score: s))).FirstOrDefault(x => x.Score.ResponseId == responseId);
+        if (score.Score is null) return NotFound();
+        if (!await TryAsync(() => responses.WithdrawAsync(Actor, responseId, reason, ct), prefix: "Withdraw")) return Page();
+        Flash($"{score.Score.Title} for {score.Member} was withdrawn. The family's alerts were checked again without it.");
+        return Redirect($"/sessions/{Id}/measures");
     }
 
     private async Task LoadAsync(CasePurpose purpose, List<MemberChoice>? posted, CancellationToken ct)

@@ -6,11 +6,12 @@ using Microsoft.EntityFrameworkCore;
 namespace Alliance.Web.Features.Supervision;
 
 /// <summary>A supervisor's view: each current supervisee's caseload, and nobody else's.</summary>
-public sealed class IndexModel(GetCaseload caseloads, Alliance.Data.AllianceDbContext db, Alerts.AlertWork alerts) : AlliancePage
+public sealed class IndexModel(GetCaseload caseloads, Alliance.Data.AllianceDbContext db, Alerts.AlertWork alerts, Alliance.Application.Feedback.FeedbackConsistencyReport consistency) : AlliancePage
 {
     public IReadOnlyList<CaseloadTable> Supervisees { get; private set; } = [];
     public IReadOnlyList<Alerts.AlertView> OpenAlerts { get; private set; } = [];
     public LocalTime Time { get; private set; } = null!;
+    public IReadOnlyDictionary<Guid, Alliance.Application.Feedback.FeedbackConsistency> Consistency { get; private set; } = new Dictionary<Guid, Alliance.Application.Feedback.FeedbackConsistency>();
 
     public async Task OnGetAsync(CancellationToken ct)
     {
@@ -19,6 +20,7 @@ public sealed class IndexModel(GetCaseload caseloads, Alliance.Data.AllianceDbCo
         foreach (var id in ids)
             tables.Add(await CaseloadTable.ForAsync(db, Actor, await caseloads.HandleAsync(Actor, new CaseloadQuery(id), ct), ct));
         OpenAlerts = await alerts.OpenForSupervisorAsync(Actor, ct);
+        Consistency = await consistency.ForTherapistsAsync(ids, ct);
         Time = new LocalTime((await Cases.CaseLoading.LoadAgencyAsync(db, Actor, ct)).TimeZoneId);
         Supervisees = tables.OrderBy(t => t.Caseload.Therapist, StringComparer.CurrentCulture).ToList();
     }

@@ -1,0 +1,365 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json.Nodes;
+using FsCheck;
+using FsCheck.Fluent;
+using Xunit.Abstractions;
+using static Alliance.Measures.Tests.TestSupport;
+
+namespace Alliance.Measures.Tests;
+
+/// <summary>
+/// Bad input for instrument definitions (Questionnaire JSON, read and imported) and for QuestionnaireResponse JSON:
+/// valid resources mutated at random, in their text (bit flips, truncation, stray punctuation, byte-order marks) and
+/// in their shape (any value replaced by another of any type, huge and foreign numbers, unicode and lone surrogates,
+/// deep nesting, members removed, repeated or renamed, array elements repeated). Nothing throws; every refusal lists
+/// its reasons, each with a place and a sentence; whatever is accepted can be used (scored, written back). Answers
+/// checked against the built-in instruments are fuzzed too. <c>FUZZ_ITERATIONS</c> raises the number of inputs.
+/// </summary>
+[Trait("Capability", "Proof")]
+public sealed class FuzzDefinitionTests(ITestOutputHelper output)
+{
+    private const int DefaultIterations = 300;
+    private const string Placeholder = "\u0001placeholder\u0001";
+
+    private static readonly string[] RawValues =
+    [
+        "null", "true", "false", "0", "-0", "1", "-1", "1.5", "1e400", "-1e400", "99999999999999999999999999", "2147483648", "-2147483649",
+        "1.0000000000000000000001", "\"\"", "\" \"", "\"\\u0000\"", "\"\\ud800\"", "\"\\udfff x\"", "\"😀\"", "\"İı\"", "\"١٢٣\"",
+        "\"2025-13-45\"", "\"9999-12-31T23:59:59Z\"", "\"0001-01-01\"", "\"completed\"", "\"retired\"", "\"choice\"", "\"integer\"",
+        "\"client\"", "\"Patient/\"", "\"Encounter/not-a-guid\"", "\"https://alliance.example/fhir/Questionnaire/alliance-check|1.0.0\"",
+        "\"https://alliance.example/fhir/StructureDefinition/instrument\"", "[]", "{}", "[null]", "[{}]", "[[[]]]", "{\"resourceType\":\"Patient\"}",
+        "{\"url\":\"https://alliance.example/fhir/StructureDefinition/score\"}", "[{\"linkId\":\"heard\",\"answer\":[{\"valueInteger\":2147483647}]}]",
+        new string('[', 80) + new string(']', 80), "\"" + new string('x', 10_000) + "\"",
+    ];
+
+    private static readonly string[] Members =
+    [
+        "\"linkId\":\"dup\",", "\"resourceType\":\"Questionnaire\",", "\"resourceType\":\"QuestionnaireResponse\",", "\"id\":\"x\",",
+        "\"extension\":[{\"url\":\"https://alliance.example/fhir/StructureDefinition/instrument\"}],", "\"item\":[{}],",
+        "\"answer\":[{\"valueInteger\":99999}],", "\"answer\":[{\"valueCoding\":{}}],", "\"valueDecimal\":1e308,", "\"_status\":{\"id\":\"a\"},",
+        "\"unknownElement\":1,", "\"status\":\"completed\",", "\"fhir_comments\":[\"x\"],",
+    ];
+
+    private static readonly string[] Tokens = ["\"", ",", "{", "}", "[", "]", ":", "\\", "\n", "\uFEFF", "\0", "/* */", "NaN", "'", "\uD800", "😀"];
+
+    private static readonly string[] Keys =
+    [
+        "resourceType", "id", "url", "version", "status", "item", "linkId", "type", "answer", "extension", "valueInteger", "valueCoding",
+        "valueString", "valueBoolean", "valueDecimal", "questionnaire", "answerOption", "code", "required", "repeats", "text", "x", "",
+    ];
+
+    /// <summary>A JSON text and the mutations that made it.</summary>
+    public sealed record Input(string Seed, string Json, List<string> Steps)
+    {
+        public override string ToString() =>
+            $"seed {Seed}; mutations: {string.Join("; ", Steps)}{Environment.NewLine}{(Json.Length <= 4000 ? Json : Json[..4000] + "...")}";
+    }
+
+    private delegate string Mutation(string json, List<string> steps);
+
+    private static int Iterations()
+    {
+        var text = Environment.GetEnvironmentVariable("FUZZ_ITERATIONS");
+        return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0 ? n : DefaultIterations;
+    }
+
+    private static Gen<int> Position => Gen.Choose(0, int.MaxValue);
+
+    /// <summary>Every node of a document, with a way to replace or remove it.</summary>
+    private static List<JsonNode> Nodes(JsonNode root)
+    {
+        var all = new List<JsonNode>();
+        void Walk(JsonNode? node)
+        {
+            if (node is null) return;
+            all.Add(node);
+            if (node is JsonObject o) foreach (var (_, child) in o.ToList()) Walk(child);
+            else if (node is JsonArray a) foreach (var child in a.ToList()) Walk(child);
+        }
+        Walk(root);
+        return all;
+    }
+
+    private static string? Structural(string json, Func<JsonNode, List<string>, string?> change, List<string> steps)
+    {
+        // A text earlier mutations left unreadable (or with repeated members, or lone surrogates) takes no structural change.
+        try
+        {
+            return JsonNode.Parse(json) is { } root ? change(root, steps) : null;
+        }
+        catch (Exception e) when (e is System.Text.Json.JsonException or ArgumentException or InvalidOperationException)
+        {
+            return null;
+        }
+    }
+
+    private static Gen<Mutation> Mutations()
+    {
+        var replace = from at in Position from raw in Gen.Elements(RawValues)
+                      select (Mutation)((json, steps) => Structural(json, (root, s) =>
+                      {
+                          var nodes = Nodes(root).Skip(1).ToList();
+                          if (nodes.Count == 0) return null;
+                          var node = nodes[at % nodes.Count];
+                          var path = node.GetPath();
+                          node.ReplaceWith(JsonValue.Create(Placeholder));
+                          s.Add($"replace {path} with {Short(raw)}");
+                          return root.ToJsonString().Replace(System.Text.Json.JsonSerializer.Serialize(Placeholder), raw, StringComparison.Ordinal);
+                      }, steps) ?? json);
+        var remove = from at in Position
+                     select (Mutation)((json, steps) => Structural(json, (root, s) =>
+                     {
+                         var nodes = Nodes(root).Where(n => n.Parent is not null).ToList();
+                         if (nodes.Count == 0) return null;
+                         var node = nodes[at % nodes.Count];
+                         s.Add($"remove {node.GetPath()}");
+                         if (node.Parent is JsonObject o) o.Remove(o.First(p => ReferenceEquals(p.Value, node)).Key);
+                         else if (node.Parent is JsonArray a) a.Remove(node);
+                         return root.ToJsonString();
+                     }, steps) ?? json);
+        var repeat = from at in Position
+                     select (Mutation)((json, steps) => Structural(json, (root, s) =>
+                     {
+                         var arrays = Nodes(root).OfType<JsonArray>().Where(a => a.Count > 0).ToList();
+                         if (arrays.Count == 0) return null;
+                         var array = arrays[at % arrays.Count];
+                         var element = array[at / 3 % array.Count];
+                         array.Add(element?.DeepClone());
+                         s.Add($"repeat an element of {array.GetPath()}");
+                         return root.ToJsonString();
+                     }, steps) ?? json);
+        var rename = from at in Position from key in Gen.Elements(Keys)
+                     select (Mutation)((json, steps) => Structural(json, (root, s) =>
+                     {
+                         var objects = Nodes(root).OfType<JsonObject>().Where(o => o.Count > 0).ToList();
+                         if (objects.Count == 0) return null;
+                         var target = objects[at % objects.Count];
+                         var old = target.ElementAt(at / 5 % target.Count).Key;
+                         if (target.ContainsKey(key)) return null;
+                         var value = target[old];
+                         target.Remove(old);
+                         target[key] = value;
+                         s.Add($"rename {target.GetPath()}.{old} to \"{key}\"");
+                         return root.ToJsonString();
+                     }, steps) ?? json);
+        var member = from at in Position from text in Gen.Elements(Members)
+                     select (Mutation)((json, steps) =>
+                     {
+                         var braces = Enumerable.Range(0, json.Length).Where(i => json[i] == '{').ToList();
+                         if (braces.Count == 0) return json;
+                         var place = braces[at % braces.Count] + 1;
+                         steps.Add($"insert member {text} at {place}");
+                         return json.Insert(place, text);
+                     });
+        var flip = from at in Position from bit in Gen.Choose(0, 7)
+                   select (Mutation)((json, steps) =>
+                   {
+                       var bytes = Encoding.UTF8.GetBytes(json);
+                       if (bytes.Length == 0) return json;
+                       bytes[at % bytes.Length] ^= (byte)(1 << bit);
+                       steps.Add($"flip bit {bit} of byte {at % bytes.Length}");
+                       return Encoding.UTF8.GetString(bytes);
+                   });
+        var truncate = from at in Position
+                       select (Mutation)((json, steps) =>
+                       {
+                           var length = json.Length == 0 ? 0 : at % json.Length;
+                           steps.Add($"truncate to {length} characters");
+                           return json[..length];
+                       });
+        var insert = from at in Position from token in Gen.Elements(Tokens)
+                     select (Mutation)((json, steps) =>
+                     {
+                         var place = at % (json.Length + 1);
+                         steps.Add($"insert {Short(token)} at {place}");
+                         return json.Insert(place, token);
+                     });
+        return Gen.Frequency((6, replace), (3, remove), (2, repeat), (2, rename), (2, member), (2, flip), (1, truncate), (2, insert));
+    }
+
+    private static Arbitrary<Input> Inputs(IReadOnlyList<(string Name, string Json)> seeds)
+    {
+        var gen = from seed in Gen.Elements(seeds.ToArray())
+                  from mutations in Gen.Choose(1, 4).SelectMany(n => Gen.ListOf(Mutations(), n))
+                  select Mutate(seed, mutations);
+        return gen.ToArbitrary();
+    }
+
+    private static Input Mutate((string Name, string Json) seed, IEnumerable<Mutation> mutations)
+    {
+        var steps = new List<string>();
+        var json = seed.Json;
+        foreach (var mutate in mutations) json = mutate(json, steps);
+        return new Input(seed.Name, json, steps);
+    }
+
+    private static List<(string, string)> DefinitionSeeds()
+    {
+        var assembly = typeof(InstrumentCatalog).Assembly;
+        var seeds = assembly.GetManifestResourceNames()
+            .Where(n => n.StartsWith("Alliance.Measures.Instruments.", StringComparison.Ordinal))
+            .Select(n => (n, InstrumentCatalog.ReadResource(assembly, n)))
+            .ToList();
+        // A built-in's id is taken in a catalog; as imports, the seeds need ids of their own.
+        seeds = seeds.Select(s => (s.n, s.Item2.Replace("\"id\": \"", "\"id\": \"agency-", StringComparison.Ordinal)
+            .Replace("/Questionnaire/", "/Questionnaire/agency-", StringComparison.Ordinal))).ToList();
+        seeds.Add(("imported-licensed-instrument.json", ReadTestData("imported-licensed-instrument.json")));
+        seeds.Add(("imported-yes-no-checklist.json", ReadTestData("imported-yes-no-checklist.json")));
+        return seeds;
+    }
+
+    private static List<(string, string)> ResponseSeeds() =>
+        Directory.EnumerateFiles(TestData(""), "response-*.json").Select(path => (Path.GetFileName(path), File.ReadAllText(path))).ToList();
+
+    private int Run(Arbitrary<Input> inputs, Action<Input> check, string what)
+    {
+        var tried = 0;
+        var iterations = Iterations();
+        var property = Prop.ForAll(inputs, input =>
+        {
+            Interlocked.Increment(ref tried);
+            check(input);
+        });
+        Check.One(Config.QuickThrowOnFailure.WithMaxTest(iterations).WithQuietOnSuccess(true), property);
+        output.WriteLine($"{what}: {tried} mutated inputs tried.");
+        Assert.Equal(iterations, tried);
+        return tried;
+    }
+
+    [Fact]
+    public void MutatedQuestionnairesAreReadOrRefusedWithReasonsAndNeverThrow()
+    {
+        var seeds = DefinitionSeeds();
+        Assert.All(seeds, s => Assert.True(InstrumentCatalog.CreateWithBuiltIns().Import(s.Item2).Succeeded, s.Item1));
+        var accepted = 0;
+        Run(Inputs(seeds), input =>
+        {
+            var read = InstrumentDefinition.Read(input.Json);
+            AssertReasons(read);
+            var imported = InstrumentCatalog.CreateWithBuiltIns(FhirStructureValidator.Shared).Import(input.Json);
+            AssertReasons(imported);
+            if (imported.Instrument is { } instrument)
+            {
+                Interlocked.Increment(ref accepted);
+                // What was accepted works: written back, validated and scored, even with nothing answered.
+                Assert.NotNull(instrument.ToQuestionnaire());
+                AnswerValidator.Validate(instrument, [], AnswerEntry.Online);
+                instrument.Score([]);
+                Assert.True(InstrumentDefinition.Read(instrument.QuestionnaireJson).Succeeded);
+            }
+        }, "Questionnaire definitions");
+        output.WriteLine($"  of which {accepted} were still valid instruments and were imported.");
+    }
+
+    [Fact]
+    public void MutatedQuestionnaireResponsesAreReadOrRefusedWithReasonsAndNeverThrow()
+    {
+        var catalog = InstrumentCatalog.CreateWithBuiltIns();
+        var seeds = ResponseSeeds();
+        Assert.NotEmpty(seeds);
+        var accepted = 0;
+        Run(Inputs(seeds), input =>
+        {
+            foreach (var entry in new[] { AnswerEntry.Transcribed, AnswerEntry.Online })
+            {
+                var result = QuestionnaireResponseMapper.FromJson(input.Json, catalog, entry);
+                Assert.Equal(result.Succeeded, result.Errors.Count == 0);
+                foreach (var error in result.Errors)
+                {
+                    Assert.False(string.IsNullOrWhiteSpace(error.Field), $"an error names no field: {error}");
+                    Assert.False(string.IsNullOrWhiteSpace(error.Message), $"an error has no sentence: {error}");
+                }
+                if (result.Response is { } response)
+                {
+                    if (entry == AnswerEntry.Transcribed) Interlocked.Increment(ref accepted);
+                    // What was accepted can be stored and read back.
+                    var instrument = catalog.Get(response.InstrumentId);
+                    var again = QuestionnaireResponseMapper.FromJson(QuestionnaireResponseMapper.ToJson(instrument, response), catalog, entry);
+                    Assert.True(again.Succeeded, string.Join(Environment.NewLine, again.Errors));
+                }
+            }
+        }, "QuestionnaireResponse JSON");
+        output.WriteLine($"  of which {accepted} were still valid responses.");
+    }
+
+    [Fact]
+    public void RandomAnswersToEveryBuiltInAreValidatedAndNeverThrow()
+    {
+        var instruments = InstrumentCatalog.BuiltIns;
+        var links = instruments.SelectMany(i => i.Items.Select(item => item.LinkId)).Distinct().ToList();
+        var codes = instruments.SelectMany(i => i.Items.SelectMany(item => item.Options.Select(o => o.Code))).Distinct().ToList();
+        var value = Gen.OneOf(
+            Gen.Elements(int.MinValue, -1, 0, 1, 3, 10, 11, 40, int.MaxValue).Select(AnswerValue.Scale),
+            Gen.Choose(-5, 50).Select(AnswerValue.Scale),
+            Gen.Elements(codes.Concat(["", " ", "x", "\0", "😀"]).ToArray()).Select(AnswerValue.Option),
+            Gen.Elements(true, false).Select(AnswerValue.YesNo),
+            Gen.Elements("", " ", "fine", new string('x', 20_000), "\uD800", "line\nbreak").Select(AnswerValue.FreeText));
+        var answer = from link in Gen.Elements(links.Concat(["", " ", "nope", "heard[m1]"]).ToArray())
+                     from v in value
+                     from member in Gen.Elements<string?>(null, null, null, "m-1", "m-2", "", " ")
+                     from hidden in Gen.Elements(false, false, true)
+                     select new ItemAnswer(link, v) { MemberId = member, IsPrivate = hidden };
+        // Half the sets start from a complete, valid set of answers and are then disturbed a little.
+        var gen = from instrument in Gen.Elements(instruments.ToArray())
+                  from complete in Gen.Elements(true, false)
+                  from values in Gen.ArrayOf(Gen.Choose(0, 1000), 64)
+                  from extra in Gen.Choose(0, complete ? 2 : 15).SelectMany(n => Gen.ListOf(answer, n))
+                  from drop in Gen.Choose(0, complete ? 1 : 0)
+                  from online in Gen.Elements(true, false)
+                  select (instrument, answers: (complete ? Complete(instrument, values).Skip(drop).Concat(extra) : extra).ToList(), online);
+        var tried = 0;
+        var valid = 0;
+        var iterations = Iterations();
+        var property = Prop.ForAll(gen.ToArbitrary(), x =>
+        {
+            Interlocked.Increment(ref tried);
+            var errors = AnswerValidator.Validate(x.instrument, x.answers, x.online ? AnswerEntry.Online : AnswerEntry.Transcribed);
+            Assert.All(errors, e => Assert.False(string.IsNullOrWhiteSpace(e.Field) || string.IsNullOrWhiteSpace(e.Message), e.ToString()));
+            if (errors.Count == 0)
+            {
+                Interlocked.Increment(ref valid);
+                var scored = ScoredResponse.Create(x.instrument, x.answers, new ResponseDetails(Rater.Client, DateTimeOffset.UnixEpoch));
+                Assert.NotNull(QuestionnaireResponseMapper.ToJson(x.instrument, scored));
+            }
+        });
+        Check.One(Config.QuickThrowOnFailure.WithMaxTest(iterations).WithQuietOnSuccess(true), property);
+        output.WriteLine($"Answers to the built-in instruments: {tried} random answer sets tried, {valid} valid and scored.");
+        Assert.Equal(iterations, tried);
+    }
+
+    /// <summary>A valid answer to every answerable item (per-member items for two members), chosen by the numbers given.</summary>
+    private static List<ItemAnswer> Complete(Instrument instrument, int[] numbers)
+    {
+        var answers = new List<ItemAnswer>();
+        var k = 0;
+        foreach (var item in instrument.Items.Where(i => i.Kind != ItemKind.Display))
+        {
+            foreach (var member in item.PerMember ? ["m-1", "m-2"] : new string?[] { null })
+            {
+                var n = numbers[k++ % numbers.Length];
+                AnswerValue value = item.Kind switch
+                {
+                    ItemKind.Scale => AnswerValue.Scale((int)(item.Min ?? 0) + (n % (1 + (int)((item.Max ?? 10) - (item.Min ?? 0))))),
+                    ItemKind.Choice => AnswerValue.Option(item.Options[n % item.Options.Count].Code),
+                    ItemKind.YesNo => AnswerValue.YesNo(n % 2 == 0),
+                    _ => AnswerValue.FreeText("answer " + n.ToString(CultureInfo.InvariantCulture)),
+                };
+                answers.Add(new ItemAnswer(item.LinkId, value) { MemberId = member });
+            }
+        }
+        return answers;
+    }
+
+    private static void AssertReasons(InstrumentReadResult result)
+    {
+        Assert.Equal(result.Succeeded, result.Problems.Count == 0);
+        foreach (var problem in result.Problems)
+        {
+            Assert.False(string.IsNullOrWhiteSpace(problem.Location), $"a problem names no place: {problem}");
+            Assert.False(string.IsNullOrWhiteSpace(problem.Message), $"a problem has no sentence: {problem}");
+        }
+    }
+
+    private static string Short(string text) => text.Length <= 40 ? text : text[..37] + "...";
+}
