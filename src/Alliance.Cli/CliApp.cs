@@ -46,6 +46,7 @@ public static class CliApp
         root.Subcommands.Add(SignalsCommand.Create());
         root.Subcommands.Add(GenerateCommand.Create());
         root.Subcommands.Add(ImportCommand.Create(output));
+        root.Subcommands.Add(ProveCommand.Create(output));
         var parsed = root.Parse(args);
         var config = new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false };
         if (parsed.Errors.Count > 0)

@@ -39,7 +39,8 @@ public sealed class DemoAgencyTests
     private static async Task<bool> SeedAsync(ServiceProvider services)
     {
         await using var scope = services.CreateAsyncScope();
-        return await scope.ServiceProvider.GetRequiredService<DemoAgency>().SeedIfEmptyAsync();
+        // The current families only; the agency's closed past is checked on its own below.
+        return await scope.ServiceProvider.GetRequiredService<DemoAgency>().SeedIfEmptyAsync(historicalEpisodes: 0);
     }
 
     [SkippableTheory]
@@ -130,5 +131,27 @@ public sealed class DemoAgencyTests
         Assert.Equal("A real agency", (await check.Agencies.SingleAsync()).Name);
         Assert.Equal(0, await check.Cases.CountAsync());
         Assert.Equal(0, await check.Users.CountAsync());
+    }
+
+    [SkippableFact]
+    public async Task TheDemosClosedPastMakesItsExpectedTrajectoryModelLive()
+    {
+        await using var database = await TestDatabase.CreateAsync(TestDatabase.Sqlite);
+        await using var services = Services(database);
+        await using (var scope = services.CreateAsyncScope())
+            Assert.True(await scope.ServiceProvider.GetRequiredService<DemoAgency>().SeedIfEmptyAsync());
+
+        await using var db = database.OpenAsOperator();
+        var agency = await db.Agencies.SingleAsync();
+        var closed = await db.Episodes.CountAsync(e => e.Phase == EpisodePhase.Closed);
+        Assert.True(closed >= 200, $"only {closed} closed episodes");
+        var model = await new Alliance.Application.Feedback.ExpectedTrajectoryModel(db,
+            new Alliance.Application.Feedback.ExpectedTrajectoryCache(Alliance.Application.Feedback.TrajectorySettings.Default), TimeProvider.System)
+            .ForAgencyAsync(agency.Id);
+        Assert.True(model.ClosedEpisodes >= 200);
+        // The model covers the well-being series for a typical clinical intake at the fourth rating.
+        Assert.True(model.Model.TryGetExpected("wellbeing-check", Alliance.Signals.Score.FromPoints(18), 4, out var expected));
+        Assert.True(expected.Median > Alliance.Signals.Score.FromPoints(18), "people starting at 18 are expected to improve by the fourth rating");
+        Assert.True(expected.LowerBand <= expected.Median);
     }
 }

@@ -328,6 +328,27 @@ public sealed class FuzzDefinitionTests(ITestOutputHelper output)
         Assert.Equal(iterations, tried);
     }
 
+    // Found by the fuzzing above, kept as plain examples.
+
+    [Theory]
+    [InlineData("{\"resourceType\":\"Questionnaire\",\"id\":\"x\",\"url\":{\"a\":1}}")]
+    [InlineData("{\"resourceType\":\"Questionnaire\",\"id\":\"x\",\"title\":\"\\udfff\"}")]
+    [InlineData("{\"resourceType\":\"Questionnaire\",\"id\":\"x\",\"\":1,\"item\":[{\"\":2}]}")]
+    [InlineData("{\"resourceType\":\"Questionnaire\",\"id\":\"x\",\"status\":\"active\",\"item\":[{\"linkId\":\"a\",\"type\":\"integer\",\"extension\":[null]}]}")]
+    [InlineData("{\"resourceType\":\"Questionnaire\",\"id\":\"x\",\"status\":\"active\",\"item\":[{\"linkId\":[null],\"type\":\"integer\"}]}")]
+    public void ADefinitionTheParserStumblesOnIsRefusedWithReasons(string json)
+    {
+        var read = InstrumentDefinition.Read(json);
+        Assert.False(read.Succeeded);
+        AssertReasons(read);
+        var imported = InstrumentCatalog.CreateWithBuiltIns(FhirStructureValidator.Shared).Import(json);
+        Assert.False(imported.Succeeded);
+        AssertReasons(imported);
+        var response = QuestionnaireResponseMapper.FromJson(json.Replace("\"Questionnaire\"", "\"QuestionnaireResponse\"", StringComparison.Ordinal), InstrumentCatalog.CreateWithBuiltIns());
+        Assert.False(response.Succeeded);
+        Assert.NotEmpty(response.Errors);
+    }
+
     /// <summary>A valid answer to every answerable item (per-member items for two members), chosen by the numbers given.</summary>
     private static List<ItemAnswer> Complete(Instrument instrument, int[] numbers)
     {

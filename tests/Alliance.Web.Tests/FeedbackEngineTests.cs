@@ -165,13 +165,14 @@ public sealed class FeedbackEngineTests(AllianceWebFactory app) : IClassFixture<
             List<ItemAnswer> answers =
             [
                 new("engagement", AnswerValue.Scale(2)) { MemberId = cam }, new("connection", AnswerValue.Scale(1)) { MemberId = cam },
-                new("safety", AnswerValue.Scale(1)) { MemberId = cam }, new("shared-purpose", AnswerValue.Scale(1)) { MemberId = cam },
+                new("safety", AnswerValue.Scale(1)) { MemberId = cam },
                 new("engagement", AnswerValue.Scale(deeEngagement)) { MemberId = dee }, new("connection", AnswerValue.Scale(0)) { MemberId = dee },
-                new("safety", AnswerValue.Scale(0)) { MemberId = dee }, new("shared-purpose", AnswerValue.Scale(0)) { MemberId = dee },
+                new("safety", AnswerValue.Scale(0)) { MemberId = dee },
+                new("shared-purpose", AnswerValue.Scale(1)), // the family's shared purpose is rated once, not per member
             ];
             var details = new ResponseDetails(Rater.Observer, DateTimeOffset.UtcNow.AddMinutes(-5)) { Subject = $"Patient/{cam}", Encounter = $"Encounter/{family.Sessions[session]}" };
             var created = await tobias.PostAsync("/fhir/QuestionnaireResponse", Fhir(QuestionnaireResponseMapper.ToJson(observer, ScoredResponse.Create(observer, answers, details))));
-            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+            Assert.True(created.StatusCode == HttpStatusCode.Created, await created.Content.ReadAsStringAsync());
         }
 
         await PostAsync(0, deeEngagement: 0); // engagement 2 and 0: 2 apart

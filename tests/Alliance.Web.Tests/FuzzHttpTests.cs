@@ -547,6 +547,51 @@ public sealed partial class FuzzHttpTests(AllianceWebFactory app, ITestOutputHel
         output.WriteLine($"Family form: {plans.Count} mutated posts sent; {saved} saved a response; answers {Summary(outcomes)}.");
     }
 
+    // Found by the fuzzing above, kept as plain examples.
+
+    [Fact]
+    public async Task AnApiErrorWithoutABodyAndABodyInAnUnknownCharsetAnswerWithAProblemDetails()
+    {
+        var therapist = await app.SignedInAsync(AllianceWebFactory.Therapist);
+        foreach (var (request, status) in new[]
+        {
+            (new HttpRequestMessage(HttpMethod.Post, "/api/alerts/not-a-guid/acknowledge"), HttpStatusCode.NotFound),
+            (new HttpRequestMessage(HttpMethod.Get, "/api/admin/staff"), HttpStatusCode.Forbidden),
+            (new HttpRequestMessage(HttpMethod.Post, "/api/cases") { Content = new StringContent("{\"name\":\"x\"}", Encoding.UTF8) }, HttpStatusCode.UnsupportedMediaType),
+        })
+        {
+            if (request.Content is { } content) content.Headers.ContentType = MediaTypeHeaderValue.Parse("application/json; charset=nonsense");
+            using var response = await therapist.SendAsync(request);
+            Assert.Equal(status, response.StatusCode);
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+            Assert.Equal((int)status, JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("status").GetInt32());
+        }
+    }
+
+    [Fact]
+    public async Task AFhirBodyTheParserCannotReadIsRefusedWithAnOperationOutcome()
+    {
+        var therapist = await app.SignedInAsync(AllianceWebFactory.Therapist);
+        using var response = await therapist.PostAsync("/fhir/QuestionnaireResponse", new StringContent(
+            "{\"resourceType\":\"QuestionnaireResponse\",\"questionnaire\":{\"a\":1},\"status\":\"completed\"}", Encoding.UTF8, "application/fhir+json"));
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("OperationOutcome", JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("resourceType").GetString());
+    }
+
+    [Fact]
+    public async Task AFamilyFormPostedWithAForgedFormTokenGetsTheFriendlyPage()
+    {
+        var token = (await MintAsync())[0];
+        var family = app.Client();
+        Assert.Equal(HttpStatusCode.OK, (await family.GetAsync($"/q/{token}")).StatusCode);
+        using var response = await family.PostAsync($"/q/{token}", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["instrument"] = "alliance-check", ["__RequestVerificationToken"] = "forged",
+        }));
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("That did not work", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
     private static string Summary(Dictionary<int, int> outcomes) =>
         string.Join(", ", outcomes.OrderBy(o => o.Key).Select(o => $"{o.Key} x{o.Value}"));
 

@@ -46,6 +46,7 @@ public sealed class TwoNodeTests : IAsyncLifetime
         // Both nodes hold the same key-encryption certificate, as a deployment's nodes would.
         b.UseSetting("keys", _keys);
         b.UseSetting("Demo", "true");
+        b.UseSetting("Demo:HistoricalEpisodes", "0");
         b.UseSetting("Logging:LogLevel:Default", "Warning");
     });
 

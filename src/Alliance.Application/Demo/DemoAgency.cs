@@ -18,6 +18,9 @@ public sealed class DemoAgency(AllianceDbContext db, StaffAccounts staff, TimePr
     /// <summary>The password of every demo account (shown on the demo's sign-in page; never used outside the demo).</summary>
     public const string Password = "harbourlight-demo";
 
+    /// <summary>How many closed past episodes the demo carries (enough for the expected-trajectory model's 100).</summary>
+    public const int HistoricalEpisodes = 220;
+
     /// <summary>The demo agency's name.</summary>
     public const string Name = "Harbourlight Family Services (demo)";
 
@@ -63,7 +66,9 @@ public sealed class DemoAgency(AllianceDbContext db, StaffAccounts staff, TimePr
         People.Select(p => new DemoSignIn(p.Email, p.Name, string.Join(", ", p.Roles))).ToList();
 
     /// <summary>Seeds the demo when the database holds no agency at all; returns whether it did.</summary>
-    public async Task<bool> SeedIfEmptyAsync(CancellationToken ct = default)
+    /// <param name="historicalEpisodes">How many closed past episodes to add (the app uses <see cref="HistoricalEpisodes"/>).</param>
+    /// <param name="ct">Cancellation.</param>
+    public async Task<bool> SeedIfEmptyAsync(int historicalEpisodes = HistoricalEpisodes, CancellationToken ct = default)
     {
         if (await db.Agencies.IgnoreQueryFilters().AnyAsync(ct).ConfigureAwait(false)) return false;
 
@@ -91,10 +96,12 @@ public sealed class DemoAgency(AllianceDbContext db, StaffAccounts staff, TimePr
             db.Cases.Add(c);
             DemoScores.Add(db, c, i % therapists.Count, supervisor.Id, scoreRandom);
         }
+        // The agency's past, so that its expected-trajectory model is fitted from its own closed episodes.
+        DemoHistory.Add(db, agency, therapists, now, historicalEpisodes, new Random(20261127));
         await db.SaveChangesAsync(ct).ConfigureAwait(false);
         // The scores raise their alerts, as answers given in the app do, so the feedback shows on first run.
         var feedback = new Feedback.CaseFeedback(db, clock);
-        foreach (var id in await db.Cases.Where(c => c.AgencyId == agency.Id).Select(c => c.Id).ToListAsync(ct).ConfigureAwait(false))
+        foreach (var id in await db.Cases.Where(c => c.AgencyId == agency.Id && c.Episodes.Any(e => e.Phase != EpisodePhase.Closed)).Select(c => c.Id).ToListAsync(ct).ConfigureAwait(false))
             await feedback.EvaluateAsync(id, ct).ConfigureAwait(false);
         await db.SaveChangesAsync(ct).ConfigureAwait(false);
         return true;
@@ -105,9 +112,11 @@ public sealed class DemoAgency(AllianceDbContext db, StaffAccounts staff, TimePr
         // Each family has a weekly slot on a working day; held sessions lie in the weeks before the next one.
         var today = agency.ToLocal(now).Date;
         var slotHour = 9 + random.Next(0, 8);
-        var daysAhead = 1 + random.Next(0, 7);
-        var nextDay = today.AddDays(daysAhead);
-        while (nextDay.DayOfWeek is DayOfWeek.Saturday or DayOfWeek.Sunday) nextDay = nextDay.AddDays(1);
+        // The next session falls on one of the coming six days' working days, so the last held one (a week
+        // earlier) was yesterday at the latest: a demo session is never recorded as held in the future.
+        var weekdays = Enumerable.Range(1, 6).Select(d => today.AddDays(d))
+            .Where(d => d.DayOfWeek is not (DayOfWeek.Saturday or DayOfWeek.Sunday)).ToList();
+        var nextDay = weekdays[random.Next(0, weekdays.Count)];
         var next = agency.ToUtc(nextDay.AddHours(slotHour));
         var closedWeeksAgo = family.Phase == EpisodePhase.Closed ? 4 : 0;
         var held = Enumerable.Range(0, family.HeldSessions)

@@ -31,6 +31,38 @@ public sealed class CaseFeedback(AllianceDbContext db, TimeProvider clock, Agenc
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull };
 
+    /// <summary>
+    /// Evaluates the case and saves, with whatever else the context tracks, in one transaction that holds the case: two
+    /// answers saved at once for one family (its members answering their links together) are evaluated one after the
+    /// other, so the second sees the alerts the first added instead of adding them again (which the alerts' unique key
+    /// refuses). SQLite's write lock, taken when the transaction begins, holds the case; on PostgreSQL an advisory lock
+    /// on the case does. Inside a transaction the caller opened, the caller's transaction is used as it is.
+    /// </summary>
+    public async Task<FeedbackChanges> EvaluateAndSaveAsync(Guid caseId, CancellationToken ct = default)
+    {
+        if (db.Database.CurrentTransaction is not null)
+        {
+            var inCaller = await EvaluateAsync(caseId, ct).ConfigureAwait(false);
+            await db.SaveChangesAsync(ct).ConfigureAwait(false);
+            return inCaller;
+        }
+        await using var transaction = await db.Database.BeginTransactionAsync(ct).ConfigureAwait(false);
+        if (db.Database.ProviderName == AllianceDbContext.PostgresProvider)
+            await db.Database.ExecuteSqlRawAsync("SELECT pg_advisory_xact_lock({0})", [CaseLockKey(caseId)], ct).ConfigureAwait(false);
+        var changes = await EvaluateAsync(caseId, ct).ConfigureAwait(false);
+        await db.SaveChangesAsync(ct).ConfigureAwait(false);
+        await transaction.CommitAsync(ct).ConfigureAwait(false);
+        return changes;
+    }
+
+    /// <summary>The case's advisory-lock key: its id folded to 64 bits, with a tag so it differs from the audit chain's agency keys.</summary>
+    private static long CaseLockKey(Guid caseId)
+    {
+        Span<byte> bytes = stackalloc byte[16];
+        caseId.TryWriteBytes(bytes);
+        return BitConverter.ToInt64(bytes[..8]) ^ BitConverter.ToInt64(bytes[8..]) ^ 0x43617365_46656564;
+    }
+
     /// <summary>Evaluates the case's current episode and stores what changed (the caller's context saves).</summary>
     public async Task<FeedbackChanges> EvaluateAsync(Guid caseId, CancellationToken ct = default)
     {

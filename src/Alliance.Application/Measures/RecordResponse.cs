@@ -82,8 +82,7 @@ public sealed class RecordResponse(AllianceDbContext db, CaseFeedback feedback, 
         db.Responses.Add(response);
         NotifyRisk(session, memberId, instrument, score.RiskFlags, now);
         await db.SaveChangesAsync(ct).ConfigureAwait(false);
-        await feedback.EvaluateAsync(session.CaseId, ct).ConfigureAwait(false);
-        await db.SaveChangesAsync(ct).ConfigureAwait(false);
+        await feedback.EvaluateAndSaveAsync(session.CaseId, ct).ConfigureAwait(false);
         return response;
     }
 
@@ -122,8 +121,7 @@ public sealed class RecordResponse(AllianceDbContext db, CaseFeedback feedback, 
         response.Correct(score.Total, Shortened(score.UnscorableReason), score.RiskFlags.Count > 0,
             QuestionnaireResponseMapper.ToJson(submitted.Instrument, scored), reason, now);
         if (!wasFlagged) NotifyRisk(submitted.Session, submitted.MemberId, submitted.Instrument, score.RiskFlags, now);
-        await feedback.EvaluateAsync(response.CaseId, ct).ConfigureAwait(false);
-        await db.SaveChangesAsync(ct).ConfigureAwait(false);
+        await feedback.EvaluateAndSaveAsync(response.CaseId, ct).ConfigureAwait(false);
         return new RecordedAnswers(response, score, ValueList.Empty<AnswerError>());
     }
 
@@ -141,9 +139,7 @@ public sealed class RecordResponse(AllianceDbContext db, CaseFeedback feedback, 
     {
         ArgumentNullException.ThrowIfNull(response);
         response.Withdraw(reason, clock.GetUtcNow().UtcDateTime);
-        var changes = await feedback.EvaluateAsync(response.CaseId, ct).ConfigureAwait(false);
-        await db.SaveChangesAsync(ct).ConfigureAwait(false);
-        return changes;
+        return await feedback.EvaluateAndSaveAsync(response.CaseId, ct).ConfigureAwait(false);
     }
 
     /// <summary>Tells the case's therapists of each risk flag, in their inbox, at high priority.</summary>

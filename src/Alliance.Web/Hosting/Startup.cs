@@ -73,7 +73,8 @@ public static class Startup
         await scope.ServiceProvider.GetRequiredService<StaffAccounts>().EnsureRolesAsync().ConfigureAwait(false);
 
         var wantDemo = app.Environment.IsDevelopment() || app.Configuration.GetValue<bool>("Demo");
-        var seeded = wantDemo && await scope.ServiceProvider.GetRequiredService<DemoAgency>().SeedIfEmptyAsync().ConfigureAwait(false);
+        var seeded = wantDemo && await scope.ServiceProvider.GetRequiredService<DemoAgency>()
+            .SeedIfEmptyAsync(app.Configuration.GetValue("Demo:HistoricalEpisodes", DemoAgency.HistoricalEpisodes)).ConfigureAwait(false);
         var folders = app.Services.GetRequiredService<HostFolders>();
 
         app.Lifetime.ApplicationStarted.Register(() =>

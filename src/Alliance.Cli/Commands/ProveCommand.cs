@@ -1,0 +1,89 @@
+using System.CommandLine;
+using System.Globalization;
+using Alliance.Application;
+using Alliance.Cli.Proof;
+
+namespace Alliance.Cli.Commands;
+
+/// <summary>
+/// <c>alliance prove crash|load</c>: the long proofs an agency's IT lead can run and read. Each starts the web server
+/// as a child process on loopback (HTTPS, a throwaway certificate, the demo agency in a new database), drives it, and
+/// prints what it found. Exit codes: 0 proved; 1 a check failed or the run could not be made; 2 a usage error.
+/// </summary>
+internal static class ProveCommand
+{
+    public static Command Create(TextWriter output)
+    {
+        var provider = new Option<string>("--provider")
+        {
+            Description = "The database: sqlite (a file in the data folder) or postgres (an empty database named by --connection-string).",
+            DefaultValueFactory = _ => "sqlite",
+        };
+        provider.AcceptOnlyFromAmong("sqlite", "postgres");
+        var connection = new Option<string?>("--connection-string")
+        {
+            Description = "The empty PostgreSQL database to use (default: Database__ConnectionString).",
+        };
+        var server = new Option<string?>("--server") { Description = "The web app's Alliance.Web.dll (default: the build in this source tree)." };
+        var seed = new Option<int?>("--seed") { Description = "The seed of the random choices, to repeat a run." };
+        var kills = new Option<int>("--kills") { Description = "How many times the server is killed.", DefaultValueFactory = _ => 50 };
+        var burst = new Option<int>("--burst") { Description = "Questionnaire submissions in each burst.", DefaultValueFactory = _ => 24 };
+        var concurrency = new Option<int>("--concurrency") { Description = "Submissions in flight at once.", DefaultValueFactory = _ => 8 };
+
+        var crash = new Command("crash", "Kill the web server (SIGKILL) in the middle of bursts of questionnaire submissions, restart it, and check that nothing acknowledged was lost, nothing was half-saved, the audit chain holds and the database passes its integrity check.")
+        {
+            provider, connection, server, seed, kills, burst, concurrency,
+        };
+        crash.SetAction(async (parse, ct) =>
+        {
+            var error = parse.InvocationConfiguration.Error;
+            if (parse.GetValue(kills) is < 1 or > 10_000 || parse.GetValue(burst) is < 2 or > 1000 || parse.GetValue(concurrency) is < 1 or > 200)
+            {
+                await error.WriteLineAsync("--kills must be 1 to 10000, --burst 2 to 1000, --concurrency 1 to 200.").ConfigureAwait(false);
+                return 2;
+            }
+            if (OpenDatabase(parse, provider, connection) is not { } database)
+            {
+                await error.WriteLineAsync(UsageProblem(parse, provider, connection)).ConfigureAwait(false);
+                return 2;
+            }
+            var chosenSeed = parse.GetValue(seed) ?? Random.Shared.Next();
+            var options = new CrashOptions(database, ServerProcess.FindServer(parse.GetValue(server)), parse.GetValue(kills), parse.GetValue(burst),
+                Math.Min(parse.GetValue(concurrency), parse.GetValue(burst)), chosenSeed);
+            await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                $"alliance prove crash --provider {parse.GetValue(provider)} --kills {options.Kills} --burst {options.Burst} --concurrency {options.Concurrency} --seed {chosenSeed}")).ConfigureAwait(false);
+            var report = await new CrashHarness(options, output).RunAsync(ct).ConfigureAwait(false);
+            await CrashHarness.WriteSummaryAsync(report, database, options, output).ConfigureAwait(false);
+            return report.Passed ? 0 : 1;
+        });
+
+        return new Command("prove", "Long proofs of reliability: crash safety and load, against the real web server on loopback.") { crash };
+    }
+
+    /// <summary>The run's database and folders: a new (empty) data folder is required, as the proof fills it with test data.</summary>
+    private static ProofDatabase? OpenDatabase(ParseResult parse, Option<string> provider, Option<string?> connection)
+    {
+        if (UsageProblem(parse, provider, connection).Length > 0) return null;
+        var data = Path.GetFullPath(parse.GetValue(CliApp.DataOption)!);
+        Directory.CreateDirectory(data);
+        var keys = parse.GetValue(CliApp.KeysOption) is { Length: > 0 } k ? Path.GetFullPath(k) : Path.Combine(data, "keys");
+        var postgres = parse.GetValue(provider) == "postgres";
+        return new ProofDatabase(postgres ? DatabaseProvider.Postgres : DatabaseProvider.Sqlite,
+            postgres ? ConnectionString(parse, connection) : null, data, keys);
+    }
+
+    private static string UsageProblem(ParseResult parse, Option<string> provider, Option<string?> connection)
+    {
+        var data = parse.GetValue(CliApp.DataOption);
+        if (string.IsNullOrWhiteSpace(data))
+            return "Give --data DIR: a new folder for this run (the proof fills it with test data, keys and logs).";
+        if (Directory.Exists(data) && Directory.EnumerateFileSystemEntries(data).Any())
+            return $"--data {data} is not empty: give a new folder for this run (the proof never works on existing data).";
+        if (parse.GetValue(provider) == "postgres" && string.IsNullOrWhiteSpace(ConnectionString(parse, connection)))
+            return "--provider postgres needs --connection-string (or Database__ConnectionString) naming an empty database.";
+        return "";
+    }
+
+    private static string? ConnectionString(ParseResult parse, Option<string?> connection) =>
+        parse.GetValue(connection) is { Length: > 0 } given ? given : Environment.GetEnvironmentVariable("Database__ConnectionString");
+}

@@ -1,0 +1,165 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using Alliance.Application.Measures;
+using Alliance.Data;
+using Alliance.Domain;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Alliance.Cli.Proof;
+
+/// <summary>A questionnaire link minted for a proof: its token and what answering it must leave in the database.</summary>
+/// <param name="Token">The token the link's address carries.</param>
+/// <param name="SessionId">The session it belongs to.</param>
+/// <param name="MemberId">The member it is for.</param>
+/// <param name="InstrumentId">Its one questionnaire.</param>
+internal sealed record MintedLink(string Token, Guid SessionId, Guid MemberId, string InstrumentId);
+
+/// <summary>
+/// Mints questionnaire links in advance through the link-issuing use case, as the operator of the database: each
+/// active family of the demo agency gets new held sessions, and each member of such a session a link to one
+/// questionnaire they rate themselves (the alliance check that fits their age, where offered).
+/// </summary>
+internal static class FamilyLinks
+{
+    public static async Task<List<MintedLink>> MintAsync(IServiceProvider services, int count, CancellationToken ct)
+    {
+        var minted = new List<MintedLink>();
+        var round = 0;
+        while (minted.Count < count)
+        {
+            // One scope a round, so the change tracker stays small however many links are asked for.
+            await using var scope = services.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<AllianceDbContext>();
+            var links = scope.ServiceProvider.GetRequiredService<QuestionnaireLinks>();
+            var instruments = scope.ServiceProvider.GetRequiredService<AgencyInstruments>();
+            var families = await db.Cases
+                .Include(c => c.Members)
+                .Include(c => c.Episodes).ThenInclude(e => e.Sessions)
+                .AsSplitQuery()
+                .ToListAsync(ct).ConfigureAwait(false);
+            families = families.Where(c => c.CurrentEpisode.Phase != EpisodePhase.Closed && c.Members.Count > 0).OrderBy(c => c.Name, StringComparer.Ordinal).ToList();
+            if (families.Count == 0) throw new InvalidOperationException("The database has no open family to mint questionnaire links for.");
+
+            var now = DateTime.UtcNow;
+            var sessions = new List<Session>();
+            foreach (var family in families)
+            {
+                // Held earlier today, a minute apart, so that session numbers keep their order.
+                var start = now.AddMinutes(-120 - round);
+                var session = family.CurrentEpisode.ScheduleSession(start, 60, family.PrimaryTherapistId, now.AddDays(-1));
+                session.RecordHeld(start, start.AddMinutes(50), family.Members.Select(m => m.Id).ToList(), Modality.InPerson, null, now);
+                db.Sessions.Add(session);
+                sessions.Add(session);
+            }
+            await db.SaveChangesAsync(ct).ConfigureAwait(false);
+
+            foreach (var session in sessions)
+            {
+                var family = session.Episode.Case;
+                var catalog = await instruments.ForAgencyAsync(family.AgencyId, ct).ConfigureAwait(false);
+                var requests = new List<LinkRequest>();
+                foreach (var member in family.Members)
+                {
+                    var offered = InstrumentChoices.OfferedTo(member, family, session.StartsAt.Year, catalog)
+                        .Where(i => InstrumentChoices.FamilyRater(i) == RaterRole.Client)
+                        .ToList();
+                    var chosen = offered.FirstOrDefault(i => i.Construct == Alliance.Measures.Construct.Alliance) ?? offered.FirstOrDefault();
+                    if (chosen is not null) requests.Add(new LinkRequest(member.Id, [chosen.Id]));
+                }
+                if (requests.Count == 0) continue;
+                var issued = await links.IssueAsync(session, requests, family.PrimaryTherapistId, ct).ConfigureAwait(false);
+                minted.AddRange(issued.Select(l => new MintedLink(l.Token, session.Id, l.MemberId, requests.Single(r => r.MemberId == l.MemberId).InstrumentIds[0])));
+            }
+            round++;
+        }
+        return minted;
+    }
+}
+
+/// <summary>What became of one questionnaire submission.</summary>
+internal enum SubmissionOutcome
+{
+    /// <summary>Not sent (the server went away before its turn).</summary>
+    NotSent,
+    /// <summary>The server answered that the answers were received.</summary>
+    Acknowledged,
+    /// <summary>The server answered, but not with a success.</summary>
+    Refused,
+    /// <summary>The connection failed after the answers were sent: the outcome is unknown.</summary>
+    InDoubt,
+}
+
+/// <summary>
+/// A family member answering a questionnaire link in a browser's place: opens the link (GET, which sets the form-token
+/// cookie), reads the form, ticks an answer for every question and posts it with the form token.
+/// </summary>
+internal static partial class FamilyForm
+{
+    /// <summary>The words of the page that says the answers have gone to the therapist.</summary>
+    public const string ReceivedText = "Your answers have gone to your therapist";
+
+    [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]
+    private static partial Regex FormToken();
+
+    [GeneratedRegex("<input type=\"hidden\" name=\"instrument\" value=\"([^\"]+)\"")]
+    private static partial Regex InstrumentField();
+
+    [GeneratedRegex("<input type=\"radio\" name=\"([^\"]+)\" value=\"([^\"]*)\"")]
+    private static partial Regex Radio();
+
+    /// <summary>
+    /// Answers the link's questionnaire. <paramref name="posting"/> runs just before the answers are sent (the moment
+    /// from which a failure leaves the outcome in doubt).
+    /// </summary>
+    public static async Task<(SubmissionOutcome Outcome, int Status)> SubmitAsync(HttpClient client, string token, Random random, Action posting, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        ArgumentNullException.ThrowIfNull(random);
+        ArgumentNullException.ThrowIfNull(posting);
+        string html;
+        try
+        {
+            using var page = await client.GetAsync(new Uri("q/" + token, UriKind.Relative), ct).ConfigureAwait(false);
+            if (page.StatusCode != HttpStatusCode.OK) return (SubmissionOutcome.Refused, (int)page.StatusCode);
+            html = await page.Content.ReadAsStringAsync(ct).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is HttpRequestException or IOException or TaskCanceledException && !ct.IsCancellationRequested)
+        {
+            return (SubmissionOutcome.NotSent, 0);
+        }
+        if (InstrumentField().Match(html) is not { Success: true } instrument || FormToken().Match(html) is not { Success: true } formToken)
+            return (SubmissionOutcome.Refused, 200);
+
+        var fields = new List<KeyValuePair<string, string>>
+        {
+            new("instrument", WebUtility.HtmlDecode(instrument.Groups[1].Value)),
+            new("__RequestVerificationToken", WebUtility.HtmlDecode(formToken.Groups[1].Value)),
+        };
+        foreach (var group in Radio().Matches(html).GroupBy(m => m.Groups[1].Value))
+        {
+            var options = group.ToList();
+            fields.Add(new(group.Key, WebUtility.HtmlDecode(options[random.Next(options.Count)].Groups[2].Value)));
+        }
+
+        posting();
+        try
+        {
+            using var content = new FormUrlEncodedContent(fields);
+            using var answer = await client.PostAsync(new Uri("q/" + token, UriKind.Relative), content, ct).ConfigureAwait(false);
+            var body = await answer.Content.ReadAsStringAsync(ct).ConfigureAwait(false);
+            return answer.StatusCode == HttpStatusCode.OK && body.Contains(ReceivedText, StringComparison.Ordinal)
+                ? (SubmissionOutcome.Acknowledged, 200)
+                : (SubmissionOutcome.Refused, (int)answer.StatusCode);
+        }
+        catch (HttpRequestException e) when (e.InnerException is System.Net.Sockets.SocketException { SocketErrorCode: System.Net.Sockets.SocketError.ConnectionRefused })
+        {
+            // Nothing listened: the answers never left.
+            return (SubmissionOutcome.NotSent, 0);
+        }
+        catch (Exception e) when (e is HttpRequestException or IOException or TaskCanceledException && !ct.IsCancellationRequested)
+        {
+            return (SubmissionOutcome.InDoubt, 0);
+        }
+    }
+}
