@@ -27,7 +27,8 @@ internal readonly record struct AnswerSession(int Number, bool Held);
 /// <summary>
 /// The rules that read a response's answers rather than its total (<see cref="AnswerRules"/>), over one family's current
 /// episode: the PHQ-9 item 9 risk answer, and a split alliance on a dimension of <c>family-alliance</c> (members' own
-/// ratings, 1-5 per dimension) or <c>observer-family-alliance</c> (the observer's -3 to +3 rating of each member). The
+/// ratings, 1-5 per dimension) or <c>observer-family-alliance</c> (the observer's -3 to +3 rating of each member on the
+/// dimensions rated per member; the family's shared purpose is rated once and cannot split). The
 /// stored answers are scored again by the instruments' own rules (Alliance.Measures), so a dimension is exactly what the
 /// member's score page shows. Only the built-in definitions are read: these instruments are Alliance's own.
 /// </summary>

@@ -13,20 +13,22 @@ namespace Alliance.Cli.Proof;
 /// <param name="SessionId">The session it belongs to.</param>
 /// <param name="MemberId">The member it is for.</param>
 /// <param name="InstrumentId">Its one questionnaire.</param>
-internal sealed record MintedLink(string Token, Guid SessionId, Guid MemberId, string InstrumentId);
+/// <param name="Questionnaires">How many questionnaires the link leads through (the first is <paramref name="InstrumentId"/>).</param>
+internal sealed record MintedLink(string Token, Guid SessionId, Guid MemberId, string InstrumentId, int Questionnaires = 1);
 
 /// <summary>
 /// Mints questionnaire links in advance through the link-issuing use case, as the operator of the database: each
-/// active family of the demo agency gets new held sessions, and each member of such a session a link to one
-/// questionnaire they rate themselves (the alliance check that fits their age, where offered).
+/// active family of the demo agency gets new held sessions, and each member of such a session a link to questionnaires
+/// they rate themselves: the alliance check that fits their age first, then (with <c>perLink</c> above 1) others offered to them.
 /// </summary>
 internal static class FamilyLinks
 {
-    public static async Task<List<MintedLink>> MintAsync(IServiceProvider services, int count, CancellationToken ct)
+    /// <summary>Mints links until they lead through at least <paramref name="questionnaires"/> questionnaires in all.</summary>
+    public static async Task<List<MintedLink>> MintAsync(IServiceProvider services, int questionnaires, CancellationToken ct, int perLink = 1)
     {
         var minted = new List<MintedLink>();
         var round = 0;
-        while (minted.Count < count)
+        while (minted.Sum(l => l.Questionnaires) < questionnaires)
         {
             // One scope a round, so the change tracker stays small however many links are asked for.
             await using var scope = services.CreateAsyncScope();
@@ -64,12 +66,13 @@ internal static class FamilyLinks
                     var offered = InstrumentChoices.OfferedTo(member, family, session.StartsAt.Year, catalog)
                         .Where(i => InstrumentChoices.FamilyRater(i) == RaterRole.Client)
                         .ToList();
-                    var chosen = offered.FirstOrDefault(i => i.Construct == Alliance.Measures.Construct.Alliance) ?? offered.FirstOrDefault();
-                    if (chosen is not null) requests.Add(new LinkRequest(member.Id, [chosen.Id]));
+                    var chosen = offered.OrderBy(i => i.Construct == Alliance.Measures.Construct.Alliance ? 0 : 1).Take(perLink).Select(i => i.Id).ToList();
+                    if (chosen.Count > 0) requests.Add(new LinkRequest(member.Id, chosen));
                 }
                 if (requests.Count == 0) continue;
                 var issued = await links.IssueAsync(session, requests, family.PrimaryTherapistId, ct).ConfigureAwait(false);
-                minted.AddRange(issued.Select(l => new MintedLink(l.Token, session.Id, l.MemberId, requests.Single(r => r.MemberId == l.MemberId).InstrumentIds[0])));
+                minted.AddRange(issued.Select(l => requests.Single(r => r.MemberId == l.MemberId).InstrumentIds)
+                    .Zip(issued, (ids, l) => new MintedLink(l.Token, session.Id, l.MemberId, ids[0], ids.Count)));
             }
             round++;
         }

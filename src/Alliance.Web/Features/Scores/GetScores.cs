@@ -45,7 +45,8 @@ public sealed record ScoreCell(decimal Score, bool Clinical);
 /// Reads a family's scores for the case page. Only the scores' numbers are read (never the answers, which may hold
 /// text a member keeps private), and the read of each member's scores is audited.
 /// </summary>
-public sealed class GetScores(AllianceDbContext db, AgencyInstruments instruments, AuditReads reads, TimeProvider clock)
+public sealed class GetScores(AllianceDbContext db, AgencyInstruments instruments, AuditReads reads, TimeProvider clock,
+    Alliance.Application.Feedback.ExpectedTrajectoryModel trajectories)
 {
     private sealed record Row(Guid Id, Guid SessionId, Guid MemberId, string InstrumentId, RaterRole Rater, decimal Score);
 
@@ -69,6 +70,14 @@ public sealed class GetScores(AllianceDbContext db, AgencyInstruments instrument
             .Select(r => new Row(r.Id, r.SessionId, r.MemberId, r.InstrumentId, r.Rater, r.Score!.Value))
             .ToListAsync(ct).ConfigureAwait(false);
         var catalog = await instruments.ForAgencyAsync(c.AgencyId, ct).ConfigureAwait(false);
+        var model = (await trajectories.ForAgencyAsync(c.AgencyId, ct).ConfigureAwait(false)).Model;
+        // The sessions whose scores are the evidence of each member's open alerts, by instrument series.
+        var openAlerts = await db.Alerts.AsNoTracking()
+            .Where(a => a.CaseId == caseId && a.MemberId != null && a.Instrument != null && (a.Status == AlertStatus.Open || a.Status == AlertStatus.Acknowledged))
+            .Select(a => new { a.MemberId, a.Instrument, a.EvidenceJson }).ToListAsync(ct).ConfigureAwait(false);
+        var evidence = openAlerts
+            .SelectMany(a => EvidenceSessions(a.EvidenceJson).Select(n => (Member: a.MemberId!.Value, Series: catalog.Find(a.Instrument!)?.Series ?? a.Instrument!, Number: n)))
+            .ToLookup(e => (e.Member, e.Series), e => e.Number);
 
         var position = sessions.Select((s, i) => (s.SessionId, i)).ToDictionary(p => p.SessionId, p => p.i);
         var view = new List<MemberScores>();
@@ -83,7 +92,7 @@ public sealed class GetScores(AllianceDbContext db, AgencyInstruments instrument
                     .Where(x => x.Instrument is { MemberGroup: null } i && constructs.Contains(i.Construct))
                     .GroupBy(x => x.Instrument!.Series, StringComparer.Ordinal)
                     .OrderBy(g => SeriesOrder(g.Key)).ThenBy(g => g.Key, StringComparer.Ordinal)
-                    .Select(g => Series(catalog, g.Key, member, g.ToList(), sessions, position, caseId))
+                    .Select(g => Series(catalog, g.Key, member, g.ToList(), sessions, position, caseId, model, evidence[(member.Id, g.Key)].ToHashSet()))
                     .ToList();
                 if (series.Count > 0) groups.Add(new ScoreGroup(title, series));
             }
@@ -110,8 +119,29 @@ public sealed class GetScores(AllianceDbContext db, AgencyInstruments instrument
         _ => 9,
     };
 
+    private static IEnumerable<int> EvidenceSessions(string json)
+    {
+        using var doc = System.Text.Json.JsonDocument.Parse(json);
+        foreach (var e in doc.RootElement.EnumerateArray())
+            if (e.TryGetProperty("sessionNumber", out var n) && n.ValueKind == System.Text.Json.JsonValueKind.Number)
+                yield return n.GetInt32();
+    }
+
+    /// <summary>The expected range at each of the member's own ratings after the first, where the agency's model covers it.</summary>
+    private static List<ChartExpected> Expected(Alliance.Signals.EmpiricalTrajectory model, string seriesId, List<(Row Row, Instrument? Instrument)> scores, Dictionary<Guid, int> position)
+    {
+        var own = scores.Where(s => s.Row.Rater == RaterRole.Client).OrderBy(s => position[s.Row.SessionId]).ToList();
+        var band = new List<ChartExpected>();
+        if (own.Count == 0) return band;
+        var intake = Alliance.Signals.Score.FromDecimal(own[0].Row.Score);
+        for (var k = 0; k < own.Count; k++)
+            if (model.TryGetExpected(seriesId, intake, k + 1, out var e))
+                band.Add(new ChartExpected(position[own[k].Row.SessionId], e.Median.ToDecimal(), e.LowerBand.ToDecimal()));
+        return band;
+    }
+
     private static SeriesScores Series(InstrumentCatalog catalog, string seriesId, Member member, List<(Row Row, Instrument? Instrument)> scores,
-        List<SessionColumn> sessions, Dictionary<Guid, int> position, Guid caseId)
+        List<SessionColumn> sessions, Dictionary<Guid, int> position, Guid caseId, Alliance.Signals.EmpiricalTrajectory model, HashSet<int> evidenceSessions)
     {
         var head = catalog.Find(seriesId) ?? scores[0].Instrument!;
         var raters = scores.Select(s => s.Row.Rater).Distinct().OrderBy(r => r).ToList();
@@ -149,8 +179,10 @@ public sealed class GetScores(AllianceDbContext db, AgencyInstruments instrument
                 return new ScoreRow(session, instrument.Title, cells, CutoffAt(session, instrument), Child(session) && instrument.ChildClinicalCutoff is not null);
             }).ToList();
 
+        var expected = head.Construct == Construct.Outcome ? Expected(model, seriesId, scores, position) : [];
+        var evidenceX = sessions.Select((s, i) => (s.Number, i)).Where(p => evidenceSessions.Contains(p.Number)).Select(p => p.i).ToHashSet();
         var chart = new LineChart($"chart-{caseId:N}-{member.Id:N}-{seriesId}", head.ScoreMin, head.ScoreMax,
-            sessions.Select(s => s.Number.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToList(), lines, cutoffs);
+            sessions.Select(s => s.Number.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToList(), lines, cutoffs, expected, evidenceX);
         var summary = cutoffs.Count == 0 ? "" : string.Join("; ", cutoffs.Select(c => c.Label).Distinct(StringComparer.Ordinal));
         return new SeriesScores(head.Title, head.BetterDirection == BetterDirection.Higher ? "higher is better" : "lower is better",
             chart, sessions, tableRows, raters.Select(RaterWords).ToList(), summary);

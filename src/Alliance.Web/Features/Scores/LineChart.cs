@@ -12,6 +12,9 @@ public sealed record ChartLine(string Name, string Kind, IReadOnlyList<ChartValu
 /// <summary>A score at a position on the x axis; <paramref name="Clinical"/> marks it as on the clinical side of its cutoff.</summary>
 public sealed record ChartValue(int X, decimal Score, bool Clinical);
 
+/// <summary>Where a member's score was expected to be at a point of the x axis: the median and the lower band's edge.</summary>
+public sealed record ChartExpected(int X, decimal Median, decimal LowerBand);
+
 /// <summary>A stretch of the x axis over which one cutoff applies (a member who turns 13 moves to the adult cutoff).</summary>
 public sealed record ChartCutoff(int FromX, int ToX, decimal Value, string Label);
 
@@ -26,8 +29,11 @@ public sealed class LineChart
     public const int Height = 190;
     private const int Left = 30, Right = 12, Top = 14, Bottom = 30;
 
-    public LineChart(string id, decimal min, decimal max, IReadOnlyList<string> xLabels, IReadOnlyList<ChartLine> lines, IReadOnlyList<ChartCutoff> cutoffs)
+    public LineChart(string id, decimal min, decimal max, IReadOnlyList<string> xLabels, IReadOnlyList<ChartLine> lines, IReadOnlyList<ChartCutoff> cutoffs,
+        IReadOnlyList<ChartExpected>? expected = null, IReadOnlySet<int>? evidence = null)
     {
+        Expected = expected ?? [];
+        Evidence = evidence ?? new HashSet<int>();
         Id = id;
         Min = min;
         Max = max <= min ? min + 1 : max;
@@ -43,6 +49,24 @@ public sealed class LineChart
     public IReadOnlyList<string> XLabels { get; }
     public IReadOnlyList<ChartLine> Lines { get; }
     public IReadOnlyList<ChartCutoff> Cutoffs { get; }
+
+    /// <summary>The expected trajectory, drawn as a band behind the member's own line.</summary>
+    public IReadOnlyList<ChartExpected> Expected { get; }
+
+    /// <summary>Positions on the x axis whose scores are the evidence of an open alert: ringed on the chart.</summary>
+    public IReadOnlySet<int> Evidence { get; }
+
+    /// <summary>The band between the expected median and its lower edge, as an SVG polygon's points.</summary>
+    public string BandPoints
+    {
+        get
+        {
+            var ordered = Expected.OrderBy(e => e.X).ToList();
+            var upper = ordered.Select(e => $"{N(X(e.X))},{N(Y(e.Median))}");
+            var lower = ordered.AsEnumerable().Reverse().Select(e => $"{N(X(e.X))},{N(Y(e.LowerBand))}");
+            return string.Join(' ', upper.Concat(lower));
+        }
+    }
 
     public string ViewBox => $"0 0 {Width} {Height}";
 

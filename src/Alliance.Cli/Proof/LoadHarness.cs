@@ -1,0 +1,328 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Alliance.Application;
+using Alliance.Data;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Alliance.Cli.Proof;
+
+/// <summary>What a load run does.</summary>
+/// <param name="Database">The database (empty at the start; the demo agency is seeded into it).</param>
+/// <param name="Server">The web app's build.</param>
+/// <param name="Clients">Concurrent clients, each a signed-in therapist who also answers family links.</param>
+/// <param name="Duration">How long the mix is held (measured).</param>
+/// <param name="Warmup">How long it runs before measuring starts.</param>
+/// <param name="Links">Questionnaire links minted in advance.</param>
+/// <param name="Seed">The seed of the random choices.</param>
+internal sealed record LoadOptions(ProofDatabase Database, string Server, int Clients, TimeSpan Duration, TimeSpan Warmup, int Links, int Seed);
+
+/// <summary>The figures of a load run.</summary>
+internal sealed record LoadReport(
+    long Requests, long Errors, TimeSpan Measured, double RequestsPerSecond, double P50, double P95, double P99, double Max,
+    IReadOnlyDictionary<string, (long Count, double P50, double P95)> ByKind, IReadOnlyDictionary<string, long> ErrorsByKind,
+    long? ServerPeakBytes, double ServerCpuSeconds, double GeneratorCpuSeconds, long Submissions, bool LinksRanOut);
+
+/// <summary>
+/// A load generator of Alliance's own, on loopback: the web server runs as a child process in Production behind HTTPS
+/// with a throwaway certificate; N clients sign in as the demo agency's therapists and hold a realistic mix for a
+/// while: 70% page views (the caseload and case pages), 20% API reads (caseload, case, alerts, inbox) and 10%
+/// questionnaire submissions through links minted in advance (the form's GET and its POST). Every answer is checked;
+/// anything but the expected status is an error. Reports requests a second, latency percentiles, the server's peak
+/// memory and how the CPU time split between server and generator.
+/// </summary>
+internal sealed partial class LoadHarness(LoadOptions options, TextWriter output)
+{
+    [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]
+    private static partial Regex FormToken();
+
+    private static readonly string[] Therapists = ["tobias@harbourlight.example", "amara@harbourlight.example", "jonah@harbourlight.example"];
+
+    public async Task<LoadReport> RunAsync(CancellationToken ct)
+    {
+        var database = options.Database;
+        var proofFolder = Path.Combine(database.DataFolder, "proof");
+        Directory.CreateDirectory(proofFolder);
+        var certificate = ThrowawayCertificate.Create(proofFolder);
+        await using var services = database.OpenServices();
+        await using (var scope = services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<AllianceDbContext>();
+            await DatabaseSettings.MigrateAsync(db, ct).ConfigureAwait(false);
+            if (await db.Agencies.IgnoreQueryFilters().AnyAsync(ct).ConfigureAwait(false))
+                throw new InvalidOperationException("The load proof writes test data: give it an empty database (a new --data folder, or an empty PostgreSQL database).");
+            scope.ServiceProvider.GetRequiredService<ISensitiveTextProtector>().Protect(string.Empty);
+        }
+
+        var logFile = Path.Combine(proofFolder, "server.log");
+        await using var server = new ServerProcess(new ServerOptions(options.Server, database.DataFolder, database.KeysFolder, database, certificate, logFile));
+        var started = await server.StartAsync(ct).ConfigureAwait(false);
+        await output.WriteLineAsync($"Server started on {server.BaseAddress} in {CrashHarness.Seconds(started)} (Production, HTTPS, demo agency seeded); its log: {logFile}").ConfigureAwait(false);
+
+        var clock = Stopwatch.StartNew();
+        var minted = await FamilyLinks.MintAsync(services, options.Links, ct, perLink: 4).ConfigureAwait(false);
+        var links = new System.Collections.Concurrent.ConcurrentQueue<MintedLink>(minted);
+        await output.WriteLineAsync($"Minted {minted.Count} questionnaire links in advance ({minted.Sum(l => l.Questionnaires)} questionnaires) in {CrashHarness.Seconds(clock.Elapsed)}.").ConfigureAwait(false);
+
+        var clients = new List<Client>();
+        try
+        {
+            for (var i = 0; i < options.Clients; i++)
+            {
+                var client = new Client(i, certificate, server.BaseAddress, new Random(options.Seed + i));
+                clients.Add(client);
+                await client.SignInAsync(Therapists[i % Therapists.Length], ct).ConfigureAwait(false);
+            }
+            await output.WriteLineAsync($"{clients.Count} clients signed in; warming up for {options.Warmup.TotalSeconds:0} s, then measuring for {options.Duration.TotalSeconds:0} s.").ConfigureAwait(false);
+
+            var serverCpuBefore = 0d;
+            var generatorCpuBefore = TimeSpan.Zero;
+            var measuring = new TaskCompletionSource();
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            var runs = clients.Select(c => Task.Run(() => c.RunAsync(links, measuring.Task, stop.Token), CancellationToken.None)).ToList();
+            await Task.Delay(options.Warmup, ct).ConfigureAwait(false);
+            serverCpuBefore = CpuSeconds(server.ProcessId);
+            generatorCpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+            var measured = Stopwatch.StartNew();
+            measuring.SetResult();
+            await Task.Delay(options.Duration, ct).ConfigureAwait(false);
+            await stop.CancelAsync().ConfigureAwait(false);
+            await Task.WhenAll(runs).ConfigureAwait(false);
+            measured.Stop();
+            var serverCpu = CpuSeconds(server.ProcessId) - serverCpuBefore;
+            var generatorCpu = (Process.GetCurrentProcess().TotalProcessorTime - generatorCpuBefore).TotalSeconds;
+            var peak = server.PeakMemoryBytes();
+            await server.StopAsync().ConfigureAwait(false);
+            return Report(clients, measured.Elapsed, peak, serverCpu, generatorCpu, links.IsEmpty);
+        }
+        finally
+        {
+            foreach (var client in clients) client.Dispose();
+        }
+    }
+
+    public static async Task WriteSummaryAsync(LoadReport r, LoadOptions options, TextWriter output)
+    {
+        ArgumentNullException.ThrowIfNull(r);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(output);
+        var cores = Environment.ProcessorCount;
+        var lines = new List<string>
+        {
+            "",
+            string.Create(CultureInfo.InvariantCulture, $"Load on {options.Database.Provider}: {options.Clients} clients for {r.Measured.TotalSeconds:0} s over HTTPS (Production), the mix 70% pages, 20% API reads, 10% questionnaire submissions."),
+            string.Create(CultureInfo.InvariantCulture, $"  requests:        {r.Requests} ({r.RequestsPerSecond:0} a second), errors: {r.Errors}"),
+            string.Create(CultureInfo.InvariantCulture, $"  latency (ms):    p50 {r.P50:0.0}, p95 {r.P95:0.0}, p99 {r.P99:0.0}, max {r.Max:0}"),
+        };
+        foreach (var (kind, (count, p50, p95)) in r.ByKind.OrderBy(k => k.Key, StringComparer.Ordinal))
+            lines.Add(string.Create(CultureInfo.InvariantCulture, $"    {kind,-22} {count,8} requests, p50 {p50,7:0.0} ms, p95 {p95,7:0.0} ms"));
+        lines.Add(string.Create(CultureInfo.InvariantCulture, $"  questionnaires answered: {r.Submissions}{(r.LinksRanOut ? " (the minted links ran out: mint more with --links)" : "")}"));
+        if (r.ServerPeakBytes is { } peak)
+            lines.Add(string.Create(CultureInfo.InvariantCulture, $"  server peak memory (VmHWM): {peak / 1024d / 1024d:0} MB"));
+        lines.Add(string.Create(CultureInfo.InvariantCulture,
+            $"  CPU over the measured time: server {r.ServerCpuSeconds:0.0} s ({100 * r.ServerCpuSeconds / r.Measured.TotalSeconds / cores:0}% of {cores} cores), load generator {r.GeneratorCpuSeconds:0.0} s ({100 * r.GeneratorCpuSeconds / r.Measured.TotalSeconds / cores:0}%)"));
+        foreach (var (kind, count) in r.ErrorsByKind.OrderBy(e => e.Key, StringComparer.Ordinal))
+            lines.Add($"  error: {kind} x{count}");
+        lines.Add(r.Errors == 0 ? "Result: no errors." : $"Result: {r.Errors} errors.");
+        foreach (var line in lines) await output.WriteLineAsync(line).ConfigureAwait(false);
+    }
+
+    private static LoadReport Report(List<Client> clients, TimeSpan measured, long? peak, double serverCpu, double generatorCpu, bool ranOut)
+    {
+        var all = clients.SelectMany(c => c.Samples).ToList();
+        var latencies = all.Select(s => s.Milliseconds).Order().ToArray();
+        var byKind = all.GroupBy(s => s.Kind, StringComparer.Ordinal).ToDictionary(
+            g => g.Key,
+            g =>
+            {
+                var sorted = g.Select(s => s.Milliseconds).Order().ToArray();
+                return ((long)sorted.Length, Percentile(sorted, 0.50), Percentile(sorted, 0.95));
+            },
+            StringComparer.Ordinal);
+        var errors = clients.SelectMany(c => c.Errors).GroupBy(e => e, StringComparer.Ordinal).ToDictionary(g => g.Key, g => (long)g.Count(), StringComparer.Ordinal);
+        return new LoadReport(latencies.Length, errors.Values.Sum(), measured, latencies.Length / measured.TotalSeconds,
+            Percentile(latencies, 0.50), Percentile(latencies, 0.95), Percentile(latencies, 0.99), latencies.Length > 0 ? latencies[^1] : 0,
+            byKind, errors, peak, serverCpu, generatorCpu, clients.Sum(c => c.Submissions), ranOut);
+    }
+
+    private static double Percentile(double[] sorted, double p) =>
+        sorted.Length == 0 ? 0 : sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Length) - 1, 0, sorted.Length - 1)];
+
+    /// <summary>CPU seconds a process has used (user and system), from /proc; 0 where it cannot be read.</summary>
+    private static double CpuSeconds(int? pid)
+    {
+        if (pid is null) return 0;
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid.Value.ToString(CultureInfo.InvariantCulture)}/stat");
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            // Fields 14 and 15 of the line (utime, stime) are 12 and 13 after the command name, in clock ticks (100 a second).
+            return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / 100d;
+        }
+        catch (Exception e) when (e is IOException or FormatException or IndexOutOfRangeException)
+        {
+            return 0;
+        }
+    }
+
+    private readonly record struct Sample(string Kind, double Milliseconds);
+
+    /// <summary>One client: a therapist's browser session, which also answers family links when the mix says so.</summary>
+    private sealed class Client(int number, ThrowawayCertificate certificate, Uri baseAddress, Random random) : IDisposable
+    {
+        private readonly HttpClient _http = new(certificate.Handler(cookies: true, maxConnections: 2)) { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        private HttpClient? _family;
+        private List<Guid> _cases = [];
+        private MintedLink? _link;
+        private bool _measuring;
+
+        public List<Sample> Samples { get; } = [];
+
+        public List<string> Errors { get; } = [];
+
+        public long Submissions { get; private set; }
+
+        public async Task SignInAsync(string email, CancellationToken ct)
+        {
+            var page = await _http.GetStringAsync(new Uri("account/sign-in", UriKind.Relative), ct).ConfigureAwait(false);
+            var token = WebUtility.HtmlDecode(FormToken().Match(page).Groups[1].Value);
+            using var form = new FormUrlEncodedContent(new Dictionary<string, string>
+            {
+                ["Input.Email"] = email, ["Input.Password"] = Alliance.Application.Demo.DemoAgency.Password, ["__RequestVerificationToken"] = token,
+            });
+            using var signedIn = await _http.PostAsync(new Uri("account/sign-in", UriKind.Relative), form, ct).ConfigureAwait(false);
+            if (signedIn.StatusCode != HttpStatusCode.Redirect)
+                throw new InvalidOperationException($"Client {number}: signing in as {email} answered {(int)signedIn.StatusCode}.");
+            using var caseload = await _http.GetAsync(new Uri("api/caseload", UriKind.Relative), ct).ConfigureAwait(false);
+            using var json = JsonDocument.Parse(await caseload.Content.ReadAsStringAsync(ct).ConfigureAwait(false));
+            _cases = json.RootElement.GetProperty("cases").EnumerateArray().Select(c => c.GetProperty("caseId").GetGuid()).ToList();
+            if (_cases.Count == 0) throw new InvalidOperationException($"Client {number}: {email} has no cases.");
+        }
+
+        public async Task RunAsync(System.Collections.Concurrent.ConcurrentQueue<MintedLink> links, Task measuring, CancellationToken ct)
+        {
+            while (!ct.IsCancellationRequested)
+            {
+                _measuring = measuring.IsCompleted;
+                // By request: 70% pages, 20% API reads, 10% the family form (an answer is two requests: the form, then the post).
+                var roll = random.Next(95);
+                var family = _cases[random.Next(_cases.Count)];
+                try
+                {
+                    if (roll < 35) await GetAsync("page: caseload", "", HttpStatusCode.OK, ct).ConfigureAwait(false);
+                    else if (roll < 70) await GetAsync("page: case", $"cases/{family}", HttpStatusCode.OK, ct).ConfigureAwait(false);
+                    else if (roll < 90)
+                    {
+                        var path = (roll % 4) switch
+                        {
+                            0 => "api/caseload",
+                            1 => $"api/cases/{family}",
+                            2 => $"api/cases/{family}/alerts",
+                            _ => "api/notifications",
+                        };
+                        await GetAsync("api: read", path, HttpStatusCode.OK, ct).ConfigureAwait(false);
+                    }
+                    else await SubmitAsync(links, ct).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (ct.IsCancellationRequested)
+                {
+                    return;
+                }
+                catch (Exception e) when (e is HttpRequestException or IOException or TaskCanceledException)
+                {
+                    Error($"{e.GetType().Name}");
+                }
+            }
+        }
+
+        private async Task<string> GetAsync(string kind, string path, HttpStatusCode expected, CancellationToken ct, HttpClient? client = null)
+        {
+            var watch = Stopwatch.StartNew();
+            using var response = await (client ?? _http).GetAsync(new Uri(path, UriKind.Relative), ct).ConfigureAwait(false);
+            var body = await response.Content.ReadAsStringAsync(ct).ConfigureAwait(false);
+            Record(kind, watch.Elapsed, response.StatusCode, expected);
+            return body;
+        }
+
+        private async Task SubmitAsync(System.Collections.Concurrent.ConcurrentQueue<MintedLink> links, CancellationToken ct)
+        {
+            if (_link is null)
+            {
+                if (!links.TryDequeue(out var next))
+                {
+                    // No link left: a page view instead, so the mix of the rest holds.
+                    await GetAsync("page: caseload", "", HttpStatusCode.OK, ct).ConfigureAwait(false);
+                    return;
+                }
+                _link = next;
+                // A family member's phone: its own cookies.
+                _family?.Dispose();
+                _family = new HttpClient(certificate.Handler(cookies: true, maxConnections: 1)) { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) };
+            }
+            var path = "q/" + _link.Token;
+            var html = await GetAsync("form: open", path, HttpStatusCode.OK, ct, _family).ConfigureAwait(false);
+            var fields = FamilyFormFields(html);
+            if (fields is null)
+            {
+                _link = null;
+                return;
+            }
+            var watch = Stopwatch.StartNew();
+            using var content = new FormUrlEncodedContent(fields);
+            using var answer = await _family!.PostAsync(new Uri(path, UriKind.Relative), content, ct).ConfigureAwait(false);
+            var body = await answer.Content.ReadAsStringAsync(ct).ConfigureAwait(false);
+            // Received: the next questionnaire (a redirect), the thank-you, or the crisis contacts after a risk answer.
+            var more = answer.StatusCode == HttpStatusCode.Redirect || body.Contains("Continue to the next questions", StringComparison.Ordinal);
+            var ok = more || (answer.StatusCode == HttpStatusCode.OK
+                && (body.Contains(FamilyForm.ReceivedText, StringComparison.Ordinal) || body.Contains("q-crisis", StringComparison.Ordinal)));
+            Record("form: answer", watch.Elapsed, ok ? HttpStatusCode.OK : answer.StatusCode, HttpStatusCode.OK);
+            if (ok && _measuring) Submissions++;
+            if (!more) _link = null;
+        }
+
+        private List<KeyValuePair<string, string>>? FamilyFormFields(string html)
+        {
+            var instrument = InstrumentField().Match(html);
+            var token = FormToken().Match(html);
+            if (!instrument.Success || !token.Success) return null;
+            var fields = new List<KeyValuePair<string, string>>
+            {
+                new("instrument", WebUtility.HtmlDecode(instrument.Groups[1].Value)),
+                new("__RequestVerificationToken", WebUtility.HtmlDecode(token.Groups[1].Value)),
+            };
+            foreach (var group in Radio().Matches(html).GroupBy(m => m.Groups[1].Value))
+            {
+                var options = group.ToList();
+                fields.Add(new(group.Key, WebUtility.HtmlDecode(options[random.Next(options.Count)].Groups[2].Value)));
+            }
+            return fields;
+        }
+
+        private void Record(string kind, TimeSpan elapsed, HttpStatusCode status, HttpStatusCode expected)
+        {
+            if (!_measuring) return;
+            Samples.Add(new Sample(kind, elapsed.TotalMilliseconds));
+            if (status != expected) Errors.Add($"{kind} answered {(int)status}");
+        }
+
+        private void Error(string what)
+        {
+            if (_measuring) Errors.Add(what);
+        }
+
+        public void Dispose()
+        {
+            _http.Dispose();
+            _family?.Dispose();
+        }
+    }
+
+    [GeneratedRegex("<input type=\"hidden\" name=\"instrument\" value=\"([^\"]+)\"")]
+    private static partial Regex InstrumentField();
+
+    [GeneratedRegex("<input type=\"radio\" name=\"([^\"]+)\" value=\"([^\"]*)\"")]
+    private static partial Regex Radio();
+}
