@@ -60,17 +60,18 @@ internal static class ProveCommand
         var clients = new Option<int>("--clients") { Description = "Concurrent clients.", DefaultValueFactory = _ => 50 };
         var duration = new Option<int>("--duration") { Description = "Seconds the mix is held and measured.", DefaultValueFactory = _ => 600 };
         var warmup = new Option<int>("--warmup") { Description = "Seconds of load before measuring starts.", DefaultValueFactory = _ => 10 };
+        var cases = new Option<int>("--cases") { Description = "Families to add to the demo agency first, thirty to a therapist (the target is 100000).", DefaultValueFactory = _ => 0 };
         var links = new Option<int?>("--links") { Description = "Questionnaires to mint links for in advance (default: enough for the duration at a modest pace)." };
         var load = new Command("load", "Hold a realistic mix (70% pages, 20% API reads, 10% questionnaire submissions) from concurrent clients over HTTPS and report requests a second, latency percentiles, errors and the server's peak memory.")
         {
-            provider, connection, server, seed, clients, duration, warmup, links,
+            provider, connection, server, seed, clients, duration, warmup, links, cases,
         };
         load.SetAction(async (parse, ct) =>
         {
             var error = parse.InvocationConfiguration.Error;
-            if (parse.GetValue(clients) is < 1 or > 1000 || parse.GetValue(duration) is < 1 or > 86_400 || parse.GetValue(warmup) is < 0 or > 3600 || parse.GetValue(links) is < 1)
+            if (parse.GetValue(clients) is < 1 or > 1000 || parse.GetValue(duration) is < 1 or > 86_400 || parse.GetValue(warmup) is < 0 or > 3600 || parse.GetValue(links) is < 1 || parse.GetValue(cases) is < 0 or > 10_000_000)
             {
-                await error.WriteLineAsync("--clients must be 1 to 1000, --duration 1 to 86400 seconds, --warmup 0 to 3600 seconds, --links at least 1.").ConfigureAwait(false);
+                await error.WriteLineAsync("--clients must be 1 to 1000, --duration 1 to 86400 seconds, --warmup 0 to 3600 seconds, --links at least 1, --cases 0 to 10000000.").ConfigureAwait(false);
                 return 2;
             }
             if (OpenDatabase(parse, provider, connection) is not { } database)
@@ -82,9 +83,9 @@ internal static class ProveCommand
             var seconds = parse.GetValue(duration) + parse.GetValue(warmup);
             var options = new LoadOptions(database, ServerProcess.FindServer(parse.GetValue(server)), parse.GetValue(clients),
                 TimeSpan.FromSeconds(parse.GetValue(duration)), TimeSpan.FromSeconds(parse.GetValue(warmup)),
-                parse.GetValue(links) ?? Math.Clamp(seconds * 10, 200, 8000), chosenSeed);
+                parse.GetValue(links) ?? Math.Clamp(seconds * 10, 200, 8000), chosenSeed, parse.GetValue(cases));
             await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                $"alliance prove load --provider {parse.GetValue(provider)} --clients {options.Clients} --duration {options.Duration.TotalSeconds} --warmup {options.Warmup.TotalSeconds} --links {options.Links} --seed {chosenSeed}")).ConfigureAwait(false);
+                $"alliance prove load --provider {parse.GetValue(provider)} --cases {options.Cases} --clients {options.Clients} --duration {options.Duration.TotalSeconds} --warmup {options.Warmup.TotalSeconds} --links {options.Links} --seed {chosenSeed}")).ConfigureAwait(false);
             var report = await new LoadHarness(options, output).RunAsync(ct).ConfigureAwait(false);
             await LoadHarness.WriteSummaryAsync(report, options, output).ConfigureAwait(false);
             return report.Errors == 0 ? 0 : 1;

@@ -18,7 +18,8 @@ namespace Alliance.Cli.Proof;
 /// <param name="Warmup">How long it runs before measuring starts.</param>
 /// <param name="Links">Questionnaire links minted in advance.</param>
 /// <param name="Seed">The seed of the random choices.</param>
-internal sealed record LoadOptions(ProofDatabase Database, string Server, int Clients, TimeSpan Duration, TimeSpan Warmup, int Links, int Seed);
+/// <param name="Cases">Families added to the demo agency before the run (0: the demo's own dozen).</param>
+internal sealed record LoadOptions(ProofDatabase Database, string Server, int Clients, TimeSpan Duration, TimeSpan Warmup, int Links, int Seed, int Cases = 0);
 
 /// <summary>The figures of a load run.</summary>
 internal sealed record LoadReport(
@@ -63,6 +64,15 @@ internal sealed partial class LoadHarness(LoadOptions options, TextWriter output
         await output.WriteLineAsync($"Server started on {server.BaseAddress} in {CrashHarness.Seconds(started)} (Production, HTTPS, demo agency seeded); its log: {logFile}").ConfigureAwait(false);
 
         var clock = Stopwatch.StartNew();
+        if (options.Cases > 0)
+        {
+            await SyntheticFamilies.AddAsync(services, options.Cases, async made =>
+            {
+                if (made % 10_000 < 1500 || made == options.Cases)
+                    await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"  {made} families added ({CrashHarness.Seconds(clock.Elapsed)})")).ConfigureAwait(false);
+            }, ct).ConfigureAwait(false);
+            clock.Restart();
+        }
         var minted = await FamilyLinks.MintAsync(services, options.Links, ct, perLink: 4).ConfigureAwait(false);
         var links = new System.Collections.Concurrent.ConcurrentQueue<MintedLink>(minted);
         await output.WriteLineAsync($"Minted {minted.Count} questionnaire links in advance ({minted.Sum(l => l.Questionnaires)} questionnaires) in {CrashHarness.Seconds(clock.Elapsed)}.").ConfigureAwait(false);
@@ -113,7 +123,7 @@ internal sealed partial class LoadHarness(LoadOptions options, TextWriter output
         var lines = new List<string>
         {
             "",
-            string.Create(CultureInfo.InvariantCulture, $"Load on {options.Database.Provider}: {options.Clients} clients for {r.Measured.TotalSeconds:0} s over HTTPS (Production), the mix 70% pages, 20% API reads, 10% questionnaire submissions."),
+            string.Create(CultureInfo.InvariantCulture, $"Load on {options.Database.Provider} ({(options.Cases > 0 ? $"{options.Cases} families added to the demo agency" : "the demo agency")}): {options.Clients} clients for {r.Measured.TotalSeconds:0} s over HTTPS (Production), the mix 70% pages, 20% API reads, 10% questionnaire submissions."),
             string.Create(CultureInfo.InvariantCulture, $"  requests:        {r.Requests} ({r.RequestsPerSecond:0} a second), errors: {r.Errors}"),
             string.Create(CultureInfo.InvariantCulture, $"  latency (ms):    p50 {r.P50:0.0}, p95 {r.P95:0.0}, p99 {r.P99:0.0}, max {r.Max:0}"),
         };
