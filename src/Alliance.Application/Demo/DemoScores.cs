@@ -163,7 +163,8 @@ internal static class DemoAnswers
     {
         var items = instrument.ScoredItems.Where(i => !i.PerMember && i.Min is not null && i.Max is not null).ToList();
         var low = items.Select(i => (int)i.Min!.Value).ToArray();
-        var high = items.Select(i => (int)i.Max!.Value).ToArray();
+        // A risk item (PHQ-9 item 9) stays at its lowest answer: the demo raises no risk of self-harm by accident.
+        var high = items.Select(i => i.Risk is null ? (int)i.Max!.Value : (int)i.Min!.Value).ToArray();
         var total = Math.Clamp(target, low.Sum(), high.Sum());
         var values = new int[items.Count];
         var mean = (double)total / Math.Max(items.Count, 1);

@@ -35,7 +35,9 @@ internal static class FamilyLinks
             var db = scope.ServiceProvider.GetRequiredService<AllianceDbContext>();
             var links = scope.ServiceProvider.GetRequiredService<QuestionnaireLinks>();
             var instruments = scope.ServiceProvider.GetRequiredService<AgencyInstruments>();
+            // A few hundred families are plenty to spread the links over, however large the agency.
             var families = await db.Cases
+                .OrderBy(c => c.Name).Take(500)
                 .Include(c => c.Members)
                 .Include(c => c.Episodes).ThenInclude(e => e.Sessions)
                 .AsSplitQuery()
@@ -44,21 +46,16 @@ internal static class FamilyLinks
             if (families.Count == 0) throw new InvalidOperationException("The database has no open family to mint questionnaire links for.");
 
             var now = DateTime.UtcNow;
-            var sessions = new List<Session>();
             foreach (var family in families)
             {
+                if (minted.Sum(l => l.Questionnaires) >= questionnaires) break;
                 // Held earlier today, a minute apart, so that session numbers keep their order.
                 var start = now.AddMinutes(-120 - round);
                 var session = family.CurrentEpisode.ScheduleSession(start, 60, family.PrimaryTherapistId, now.AddDays(-1));
                 session.RecordHeld(start, start.AddMinutes(50), family.Members.Select(m => m.Id).ToList(), Modality.InPerson, null, now);
                 db.Sessions.Add(session);
-                sessions.Add(session);
-            }
-            await db.SaveChangesAsync(ct).ConfigureAwait(false);
+                await db.SaveChangesAsync(ct).ConfigureAwait(false);
 
-            foreach (var session in sessions)
-            {
-                var family = session.Episode.Case;
                 var catalog = await instruments.ForAgencyAsync(family.AgencyId, ct).ConfigureAwait(false);
                 var requests = new List<LinkRequest>();
                 foreach (var member in family.Members)
