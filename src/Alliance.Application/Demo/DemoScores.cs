@@ -88,13 +88,16 @@ internal static class DemoScores
     private static int Alliance(Profile p, int n, int previous, Random random)
     {
         var noise = random.Next(-1, 2);
-        var settled = 35 + Math.Min(n, 4) * 0.8 + noise;
+        // Most members settle in the high thirties, as client-rated alliance usually does.
+        var settled = 36.5 + Math.Min(n, 4) * 0.5 + noise;
         double value = p.Course switch
         {
-            Course.NonResponder => 33 + noise,
+            // Outcome does not move, though the member feels well met: the kind of case a consultation helps.
+            Course.NonResponder => 37 + noise,
             Course.Deteriorating => 37 - 0.9 * n + noise,
             Course.SplitHigh => 38.5 + noise * 0.5,
-            Course.SplitLow => 29 + noise,
+            // The split family: one partner's alliance lags for four sessions, then the work finds its shared goal.
+            Course.SplitLow => n < 4 ? 29 + noise : Math.Min(29 + 2.5 * (n - 3), 38) + noise,
             Course.RuptureRepair when n == p.RuptureAt && previous >= 0 => previous - 7,
             Course.RuptureRepair when n == p.RuptureAt + 1 => Math.Max(settled, previous + 7),
             Course.RuptureNoRepair when n < p.RuptureAt => 38 + noise * 0.5,
@@ -137,7 +140,10 @@ internal static class DemoScores
             Encounter = $"Encounter/{session.Id}",
             Author = staffId is { } id ? $"Practitioner/{id}" : null,
         };
-        var scored = ScoredResponse.Create(instrument, DemoAnswers.For(instrument, target, random), details);
+        // Family-alliance answers are spread the same way for the same total, so that members who rate the family
+        // alike show alike on every dimension (the demo's split family is split by its totals, not by chance).
+        var spread = instrument.Id == "family-alliance" ? new Random(target) : random;
+        var scored = ScoredResponse.Create(instrument, DemoAnswers.For(instrument, target, spread), details);
         var json = QuestionnaireResponseMapper.ToJson(instrument, scored);
         db.Responses.Add(new Response(session, member.Id, instrument.Id, rater, staffId, scored.Score.Total, scored.Score.UnscorableReason,
             scored.Score.RiskFlags.Count > 0, json, rater == RaterRole.Client ? ResponseSource.Link : ResponseSource.Paper, authored.UtcDateTime));
