@@ -83,7 +83,7 @@ internal static class ProveCommand
             var seconds = parse.GetValue(duration) + parse.GetValue(warmup);
             var options = new LoadOptions(database, ServerProcess.FindServer(parse.GetValue(server)), parse.GetValue(clients),
                 TimeSpan.FromSeconds(parse.GetValue(duration)), TimeSpan.FromSeconds(parse.GetValue(warmup)),
-                parse.GetValue(links) ?? Math.Clamp(seconds * 10, 200, 8000), chosenSeed, parse.GetValue(cases));
+                parse.GetValue(links) ?? Math.Clamp(seconds * 15, 300, 12_000), chosenSeed, parse.GetValue(cases));
             await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
                 $"alliance prove load --provider {parse.GetValue(provider)} --cases {options.Cases} --clients {options.Clients} --duration {options.Duration.TotalSeconds} --warmup {options.Warmup.TotalSeconds} --links {options.Links} --seed {chosenSeed}")).ConfigureAwait(false);
             var report = await new LoadHarness(options, output).RunAsync(ct).ConfigureAwait(false);

@@ -114,6 +114,7 @@ internal sealed class ServerProcess(ServerOptions options) : IAsyncDisposable
         process.ErrorDataReceived += (_, e) => Write(e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
+        Watch(process);
 
         using var probe = new HttpClient(options.Certificate.Handler(cookies: false)) { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(5) };
         var deadline = DateTime.UtcNow.AddSeconds(120);
@@ -203,6 +204,40 @@ internal sealed class ServerProcess(ServerOptions options) : IAsyncDisposable
     {
         if (line is null) return;
         lock (_logGate) _log?.WriteLine(line);
+    }
+
+    /// <summary>
+    /// If this process ends without disposing the server (a test runner killed at its time limit), a small detached
+    /// shell kills the server it leaves behind: it waits while both live, then kills the server only if that process
+    /// id still belongs to it (the start time in /proc matches), never a process that took the id over.
+    /// </summary>
+    private static void Watch(Process server)
+    {
+        if (!OperatingSystem.IsLinux()) return;
+        string started;
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{server.Id.ToString(CultureInfo.InvariantCulture)}/stat");
+            started = stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[19];
+        }
+        catch (Exception e) when (e is IOException or IndexOutOfRangeException)
+        {
+            return;
+        }
+        const string script =
+            "same() { s=$(cat /proc/$2/stat 2>/dev/null) || return 1; s=${s##*) }; set -- $s; [ \"${20}\" = \"$STARTED\" ]; }; " +
+            "while kill -0 \"$1\" 2>/dev/null && same x \"$2\"; do sleep 1; done; " +
+            "if same x \"$2\"; then kill -9 \"$2\"; fi";
+        var info = new ProcessStartInfo("sh", ["-c", script, "alliance-proof-watchdog",
+            Environment.ProcessId.ToString(CultureInfo.InvariantCulture), server.Id.ToString(CultureInfo.InvariantCulture)])
+        {
+            UseShellExecute = false,
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        info.Environment["STARTED"] = started;
+        using var watchdog = Process.Start(info);
     }
 
     private static string DotnetHost()
