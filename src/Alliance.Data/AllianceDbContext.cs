@@ -15,7 +15,7 @@ namespace Alliance.Data;
 /// Every write of client data is audited in the same transaction; sensitive free text is stored encrypted
 /// when the context has a protector (the web app and the command line always give it one).
 /// </summary>
-public sealed class AllianceDbContext(DbContextOptions<AllianceDbContext> options, ITenantContext tenant, ISensitiveTextProtector? protector = null)
+public sealed partial class AllianceDbContext(DbContextOptions<AllianceDbContext> options, ITenantContext tenant, ISensitiveTextProtector? protector = null)
     : IdentityDbContext<StaffUser, IdentityRole<Guid>, Guid>(options), IDataProtectionKeyContext
 {
     /// <summary>The PostgreSQL provider's name.</summary>
@@ -142,20 +142,13 @@ public sealed class AllianceDbContext(DbContextOptions<AllianceDbContext> option
                 if (key.ClrType == typeof(Guid))
                     builder.Entity(entity.ClrType).Property(key.Name).ValueGeneratedNever();
 
-        ScopeToAgency<Case>(builder);
-        ScopeToAgency<Member>(builder);
-        ScopeToAgency<Episode>(builder);
-        ScopeToAgency<PhaseChange>(builder);
-        ScopeToAgency<Session>(builder);
-        ScopeToAgency<SessionAttendee>(builder);
-        ScopeToAgency<CaseAssignment>(builder);
-        ScopeToAgency<SupervisionLine>(builder);
-        ScopeToAgency<BreakGlassGrant>(builder);
-        ScopeToAgency<Response>(builder);
-        ScopeToAgency<QuestionnaireLink>(builder);
-        ScopeToAgency<AgencyInstrument>(builder);
-        ScopeToAgency<Alert>(builder);
-        ScopeToAgency<Notification>(builder);
+        // Every domain entity that carries an agency is scoped to the signed-in agency, except the agency itself and
+        // the one-time password links, which are redeemed before anyone is signed in.
+        Type[] unscoped = [typeof(Agency), typeof(PasswordSetupToken)];
+        foreach (var entity in builder.Model.GetEntityTypes()
+                     .Where(t => t.ClrType.Namespace == typeof(Case).Namespace && !unscoped.Contains(t.ClrType) && t.FindProperty("AgencyId") is not null)
+                     .ToList())
+            ScopeToAgency(builder, entity.ClrType);
 
         var converter = protector is null ? null : SensitiveText.Converter(protector);
         foreach (var property in builder.Model.GetEntityTypes().SelectMany(t => t.GetProperties()))
@@ -164,15 +157,15 @@ public sealed class AllianceDbContext(DbContextOptions<AllianceDbContext> option
     }
 
     // The filter reads the context's own properties, so EF Core evaluates them per query, per context instance.
-    private void ScopeToAgency<T>(ModelBuilder builder) where T : class
+    private void ScopeToAgency(ModelBuilder builder, Type type)
     {
-        var e = Expression.Parameter(typeof(T), "e");
+        var e = Expression.Parameter(type, "e");
         var agency = Expression.Convert(Expression.Property(e, "AgencyId"), typeof(Guid?));
         var self = Expression.Constant(this);
         var body = Expression.OrElse(
             Expression.Property(self, nameof(IsOperator)),
             Expression.Equal(agency, Expression.Property(self, nameof(CurrentAgencyId))));
-        builder.Entity<T>().HasQueryFilter(Expression.Lambda<Func<T, bool>>(body, e));
+        builder.Entity(type).HasQueryFilter(Expression.Lambda(body, e));
     }
 
     private sealed class UtcDateTimeConverter() : ValueConverter<DateTime, DateTime>(
