@@ -43,6 +43,8 @@ public static class SelectionPatterns
         return new SelectionReport(findings, summaries);
     }
 
+    private static readonly Dictionary<string, string> EmptyAttributes = [];
+
     private static TherapistSelectionSummary Summarise(
         Guid therapistId, List<IntakeDecisionInput> decisions, SelectionSettings settings, List<SelectionPatternFinding> findings)
     {
@@ -56,7 +58,7 @@ public static class SelectionPatterns
         var tallies = new SortedDictionary<string, SortedDictionary<string, (int Accepted, int NotAccepted)>>(StringComparer.Ordinal);
         foreach (var decision in decisions)
         {
-            foreach (var (name, rawValue) in decision.Attributes)
+            foreach (var (name, rawValue) in decision.Attributes ?? EmptyAttributes)
             {
                 var value = rawValue?.Trim();
                 if (string.IsNullOrEmpty(name) || string.IsNullOrEmpty(value))

@@ -93,6 +93,39 @@ public class FisherExactTestTests
         return Close(p, FisherExactTest.TwoSided(c, d, a, b)) && Close(p, FisherExactTest.TwoSided(b, a, d, c));
     }
 
+    [Property(MaxTest = 300)]
+    public bool PEqualsTheExactRationalSumForSmallTables(byte a, byte b, byte c, byte d)
+    {
+        // An independent computation in exact integers: the numerators C(r1, x) C(r2, c1 − x) share the denominator
+        // C(n, c1); p = (sum of the numerators no larger than the observed one) / C(n, c1).
+        int ia = a % 41, ib = b % 41, ic = c % 41, id = d % 41;
+        int row1 = ia + ib, row2 = ic + id, col1 = ia + ic, n = row1 + row2;
+        var observed = Choose(row1, ia) * Choose(row2, col1 - ia);
+        var sum = System.Numerics.BigInteger.Zero;
+        for (int x = Math.Max(0, col1 - row2); x <= Math.Min(row1, col1); x++)
+        {
+            var numerator = Choose(row1, x) * Choose(row2, col1 - x);
+            if (numerator <= observed)
+            {
+                sum += numerator;
+            }
+        }
+
+        double exact = Math.Exp(System.Numerics.BigInteger.Log(sum) - System.Numerics.BigInteger.Log(Choose(n, col1)));
+        return Close(Math.Min(exact, 1), FisherExactTest.TwoSided(ia, ib, ic, id));
+    }
+
+    private static System.Numerics.BigInteger Choose(int n, int k)
+    {
+        var result = System.Numerics.BigInteger.One;
+        for (int i = 1; i <= k; i++)
+        {
+            result = result * (n - k + i) / i;
+        }
+
+        return result;
+    }
+
     private static bool Close(double x, double y) => Math.Abs(x - y) <= 1e-9 * Math.Max(x, y);
 }
 
