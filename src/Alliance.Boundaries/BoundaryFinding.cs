@@ -30,6 +30,9 @@ public abstract record BoundaryFinding
     /// <summary>Formats a whole number (invariant culture).</summary>
     private protected static string Num(int value) => value.ToString(CultureInfo.InvariantCulture);
 
+    /// <summary>Formats a date as yyyy-MM-dd in the Gregorian calendar, whatever the current culture.</summary>
+    private protected static string Date(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+
     /// <summary>Formats a proportion as a whole percentage (invariant culture).</summary>
     private protected static string Percent(double proportion) =>
         (proportion * 100).ToString("0", CultureInfo.InvariantCulture) + "%";

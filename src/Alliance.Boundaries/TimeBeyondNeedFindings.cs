@@ -22,7 +22,7 @@ public sealed record SessionsMoreFrequentThanPlanFinding(
     /// <inheritdoc />
     public override IReadOnlyList<EvidenceItem> Evidence =>
     [
-        new("Window", $"{WindowFrom:yyyy-MM-dd} to {WindowTo:yyyy-MM-dd} ({Num(WindowDays)} days)"),
+        new("Window", $"{Date(WindowFrom)} to {Date(WindowTo)} ({Num(WindowDays)} days)"),
         new("Plan", $"every {Num(Plan.EveryDays)} days"),
         new("Sessions the plan allows in the window", Num(PlannedSessions)),
         new("Extra sessions tolerated", Num(Tolerance)),
@@ -65,7 +65,7 @@ public sealed record SessionsBeyondPlannedNumberFinding(Guid CaseId, int Planned
     /// <inheritdoc />
     public override string WhatToConsider =>
         "Was continuing agreed with the family and recorded, with a reason their outcome ratings support? " +
-        "Or is ending hard, for them or for the therapist? An ending planned together is part of good care.";
+        "Or is ending hard, for them or for the therapist? An ending planned together is part of good care: has one been discussed?";
 }
 
 /// <summary>Held sessions repeatedly longer than the plan's minutes.</summary>
@@ -89,7 +89,7 @@ public sealed record SessionsLongerThanPlanFinding(
         new("Minutes past the plan tolerated", Num(ToleranceMinutes)),
         new("Longer sessions", $"{Num(LongerSessions)} of the latest {Num(SessionsLookedAt)}"),
         .. Sessions.Select(s => new EvidenceItem(
-            s.StartUtc.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+            Date(DateOnly.FromDateTime(s.StartUtc)),
             s.ActualMinutes is { } m ? Num(m) + " minutes" : "length not recorded")),
     ];
 
