@@ -339,7 +339,7 @@ public sealed record ContactDetailFinding(ContactDetailType Type, int Start, int
 
     /// <inheritdoc />
     public override string Explanation =>
-        $"The text contains a {TypeText} ({Masked}) that is not one of the agency's official contacts.";
+        $"The text contains {(Type == ContactDetailType.EmailAddress ? "an" : "a")} {TypeText} ({Masked}) that is not one of the agency's official contacts.";
 
     /// <inheritdoc />
     public override string WhatToConsider =>

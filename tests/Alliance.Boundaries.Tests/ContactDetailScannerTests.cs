@@ -68,6 +68,7 @@ public class ContactDetailScannerTests
         var finding = Single(text, ContactDetailType.EmailAddress);
         Assert.Equal("jo.bloggs@example.org", text.Substring(finding.Start, finding.Length));
         Assert.Equal("j***@example.org", finding.Masked);
+        Assert.Equal("The text contains an e-mail address (j***@example.org) that is not one of the agency's official contacts.", finding.Explanation);
     }
 
     [Fact]
