@@ -157,6 +157,12 @@ public class ContactDetailScannerTests
             [ContactDetailType.PhoneNumber, ContactDetailType.EmailAddress, ContactDetailType.StreetAddress, ContactDetailType.SocialMedia],
             findings.Select(f => f.Type));
         Assert.Equal(findings.OrderBy(f => f.Start), findings);
+        // No finding shows its detail: every masked form hides part of it.
+        Assert.All(findings, f =>
+        {
+            Assert.Contains("***", f.Masked, StringComparison.Ordinal);
+            Assert.DoesNotContain(text.Substring(f.Start, f.Length), f.Masked + f.Explanation, StringComparison.Ordinal);
+        });
     }
 
     [Fact]
