@@ -129,7 +129,8 @@ public sealed partial class Episode
     public IReadOnlyList<Member> MembersInvolved()
     {
         var came = _sessions.Where(s => s.Status == SessionStatus.Held).SelectMany(s => s.Attendees).Select(a => a.MemberId).ToHashSet();
-        return came.Count == 0 ? Case.Members.ToList() : Case.Members.Where(m => came.Contains(m.Id)).ToList();
+        var family = Case.Members.OrderBy(m => m.Position);
+        return came.Count == 0 ? family.ToList() : family.Where(m => came.Contains(m.Id)).ToList();
     }
 
     /// <summary>Records that the therapist goes past a process rule, and why.</summary>

@@ -263,4 +263,30 @@ public sealed class ProcessTests(AllianceWebFactory app) : IClassFixture<Allianc
         Assert.Contains("duty to warn or protect", orientation, StringComparison.Ordinal);
         Assert.Contains("assents", orientation, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task TheFamilysFeedbackViewShowsOnlyWhoConsentedAndAYoungPersonAsTheFamilyAgreed()
+    {
+        var tobias = await app.SignedInAsync(AllianceWebFactory.Therapist);
+        var f = await FirstVisitAsync(tobias);
+        var body = ProcessApi.Orientation([f.Mum, f.Dad, f.Child], f.Mum, f.SessionId, [f.Child]) with { YoungPersonSharing = YoungPersonSharing.NothingShared };
+        body = body with { Members = body.Members!.Select(m => m.MemberId == f.Dad ? m with { Feedback = false } : m).ToList() };
+        Assert.Equal(HttpStatusCode.NoContent, (await tobias.PostAsJsonAsync($"/api/cases/{f.CaseId}/orientation", body, Json)).StatusCode);
+        var family = new TestFamily(f.CaseId, [f.Mum, f.Dad, f.Child], [f.SessionId]);
+        await FeedbackFamilies.ScoreAsync(app, family, (0, 0, "wellbeing-check", 30, "{}"), (0, 1, "wellbeing-check", 28, "{}"), (0, 2, "wellbeing-check", 26, "{}"));
+
+        var page = WebUtility.HtmlDecode(await tobias.GetStringAsync($"/sessions/{f.SessionId}/feedback"));
+
+        Assert.Contains($"id=\"fb-{f.Mum}\"", page, StringComparison.Ordinal);
+        Assert.DoesNotContain($"id=\"fb-{f.Dad}\"", page, StringComparison.Ordinal);
+        Assert.DoesNotContain($"id=\"fb-{f.Child}\"", page, StringComparison.Ordinal);
+        Assert.Contains("Sam Process's answers are not shown: they have not agreed to look at their scores with the family", page, StringComparison.Ordinal);
+        Assert.Contains("Kit Process's answers are not shown: the family agreed that parents do not see a young person's answers", page, StringComparison.Ordinal);
+
+        // The family changes its mind: parents may see the young person's scores.
+        var again = ProcessApi.Orientation([f.Child], f.Mum, f.SessionId, [f.Child]) with { YoungPersonSharing = YoungPersonSharing.ScoresOnly };
+        Assert.Equal(HttpStatusCode.NoContent, (await tobias.PostAsJsonAsync($"/api/cases/{f.CaseId}/orientation", again, Json)).StatusCode);
+        page = WebUtility.HtmlDecode(await tobias.GetStringAsync($"/sessions/{f.SessionId}/feedback"));
+        Assert.Contains($"id=\"fb-{f.Child}\"", page, StringComparison.Ordinal);
+    }
 }
