@@ -193,6 +193,16 @@ public sealed class ProcessTests(AllianceWebFactory app) : IClassFixture<Allianc
         Assert.Contains("Session recordings are deleted after 30 days.", sheet, StringComparison.Ordinal);
         Assert.Contains("text version 2", sheet, StringComparison.Ordinal);
         Assert.Contains("no secrets", sheet, StringComparison.Ordinal);
+        // Reviews every 4 sessions and a follow-up on the ending checklist, as the admin sets them.
+        var refused = await admin.PostFormAsync("/admin/process?handler=Settings", new Dictionary<string, string> { ["Settings.ReviewEverySessions"] = "1" }, "/admin/process");
+        Assert.Contains("Propose a review every 2 to 52 sessions.", WebUtility.HtmlDecode(await refused.Content.ReadAsStringAsync()), StringComparison.Ordinal);
+        var saved = await admin.PostFormAsync("/admin/process?handler=Settings", new Dictionary<string, string> { ["Settings.ReviewEverySessions"] = "4", ["Settings.OffersFollowUp"] = "true" }, "/admin/process");
+        Assert.Equal(HttpStatusCode.Redirect, saved.StatusCode);
+        var agency = await own.AsOperatorAsync(async sp => await sp.GetRequiredService<AllianceDbContext>().Agencies.AsNoTracking().SingleAsync());
+        Assert.Equal((4, true), (agency.ReviewEverySessions, agency.OffersFollowUp));
+        Assert.Equal(HttpStatusCode.NoContent, (await tobias.PostAsync($"/api/cases/{f.CaseId}/begin", null)).StatusCode);
+        Assert.Contains("Follow-up (the agency offers one)", WebUtility.HtmlDecode(await tobias.GetStringAsync($"/cases/{f.CaseId}/ending")), StringComparison.Ordinal);
+
         var publication = await own.AsOperatorAsync(async sp =>
             await sp.GetRequiredService<AllianceDbContext>().AuditEntries.AsNoTracking().CountAsync(e => e.RecordType == "orientation-text" && e.Action == AuditActions.Create));
         Assert.Equal(1, publication);
