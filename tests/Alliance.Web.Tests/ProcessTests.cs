@@ -98,7 +98,9 @@ public sealed class ProcessTests(AllianceWebFactory app) : IClassFixture<Allianc
         var tobias = await app.SignedInAsync(AllianceWebFactory.Therapist);
         var f = await FirstVisitAsync(tobias);
 
-        // Links are refused for a member not yet oriented, and the work cannot begin.
+        // The questionnaire page says who is not oriented yet; links are refused for them, and the work cannot begin.
+        var measures = WebUtility.HtmlDecode(await tobias.GetStringAsync($"/sessions/{f.SessionId}/measures"));
+        Assert.Contains("Kit Process has not been oriented yet.", measures, StringComparison.Ordinal);
         var (html, tokens) = await tobias.IssueAsync(f.SessionId, (f.Mum, ["wellbeing-check"]));
         Assert.Empty(tokens);
         Assert.Contains("Jo Process has not been oriented yet", WebUtility.HtmlDecode(html), StringComparison.Ordinal);
