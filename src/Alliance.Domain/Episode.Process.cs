@@ -116,9 +116,13 @@ public sealed partial class Episode
     /// <summary>Marks every member not yet oriented as oriented outside Alliance, before their records were imported.</summary>
     public void RecordOrientedBeforeImport(Guid by, DateTime now)
     {
-        foreach (var m in Case.Members.Where(m => !_agreements.Exists(a => a.MemberId == m.Id)))
+        var added = 0;
+        foreach (var m in Case.Members.Where(m => !_agreements.Exists(a => a.MemberId == m.Id)).ToList())
+        {
             _agreements.Add(new MemberAgreement(this, m.Id, 0, AgreementForm.RecordedBeforeImport, null, true, true, null, by, now));
-        Case.Touch();
+            added++;
+        }
+        if (added > 0) Case.Touch();
     }
 
     /// <summary>Where the member stands with the orientation in this episode.</summary>
