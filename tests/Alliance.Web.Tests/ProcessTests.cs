@@ -90,6 +90,8 @@ public sealed class ProcessTests(AllianceWebFactory app) : IClassFixture<Allianc
         var page = WebUtility.HtmlDecode(await tobias.GetStringAsync($"/cases/{family.CaseId}"));
         Assert.Contains("Go through the orientation with Jo Process, Sam Process and Kit Process.", page, StringComparison.Ordinal);
         Assert.Contains($"href=\"/cases/{family.CaseId}/orientation\"", page, StringComparison.Ordinal);
+        var record = WebUtility.HtmlDecode(await tobias.GetStringAsync($"/sessions/{family.SessionId}/record"));
+        Assert.Contains("Kit Process <span class=\"muted small\">(child, not yet oriented)</span>", record, StringComparison.Ordinal);
     }
 
     [Fact]
