@@ -303,4 +303,29 @@ public sealed class ProcessTests(AllianceWebFactory app) : IClassFixture<Allianc
         page = WebUtility.HtmlDecode(await tobias.GetStringAsync($"/sessions/{f.SessionId}/feedback"));
         Assert.Contains($"id=\"fb-{f.Child}\"", page, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task EveryDemoFamilyShowsItsPlaceInTheProcessAndEveryProcessPageOpens()
+    {
+        var supervisor = await app.SignedInAsync(AllianceWebFactory.Supervisor);
+        var caseload = await app.AsOperatorAsync(async sp => await sp.GetRequiredService<AllianceDbContext>().Cases.AsNoTracking()
+            .Select(c => new { c.Id, c.Name }).ToListAsync());
+        // The demo's own families (the tests of this class add families named "Process family ...").
+        caseload = caseload.Where(c => !c.Name.StartsWith("Process family", StringComparison.Ordinal)).ToList();
+        Assert.True(caseload.Count >= 12, $"{caseload.Count} demo families");
+        var phases = new HashSet<EpisodePhase>();
+        foreach (var c in caseload)
+        {
+            var process = await ProcessAsync(supervisor, c.Id);
+            phases.Add(process.Phase);
+            Assert.False(string.IsNullOrWhiteSpace(process.Next.Text), c.Name);
+            foreach (var page in new[] { "", "/orientation", "/orientation/sheet", "/goals", "/review", "/ending" })
+            {
+                var response = await supervisor.GetAsync($"/cases/{c.Id}{page}");
+                Assert.True(response.StatusCode == HttpStatusCode.OK, $"{c.Name}{page}: {response.StatusCode}");
+            }
+        }
+        // The demo shows every step: a referral, first visits, active work, planned endings and a closed family.
+        Assert.Equal(Enum.GetValues<EpisodePhase>().ToHashSet(), phases);
+    }
 }
