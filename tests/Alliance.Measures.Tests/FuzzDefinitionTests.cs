@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using FsCheck;
 using FsCheck.Fluent;
+using Alliance.Testing;
 using Xunit.Abstractions;
 using static Alliance.Measures.Tests.TestSupport;
 
@@ -20,7 +21,6 @@ namespace Alliance.Measures.Tests;
 public sealed class FuzzDefinitionTests(ITestOutputHelper output)
 {
     private const int DefaultIterations = 300;
-    private const string Placeholder = "\u0001placeholder\u0001";
 
     private static readonly string[] RawValues =
     [
@@ -41,8 +41,6 @@ public sealed class FuzzDefinitionTests(ITestOutputHelper output)
         "\"unknownElement\":1,", "\"status\":\"completed\",", "\"fhir_comments\":[\"x\"],",
     ];
 
-    private static readonly string[] Tokens = ["\"", ",", "{", "}", "[", "]", ":", "\\", "\n", "\uFEFF", "\0", "/* */", "NaN", "'", "\uD800", "😀"];
-
     private static readonly string[] Keys =
     [
         "resourceType", "id", "url", "version", "status", "item", "linkId", "type", "answer", "extension", "valueInteger", "valueCoding",
@@ -56,7 +54,6 @@ public sealed class FuzzDefinitionTests(ITestOutputHelper output)
             $"seed {Seed}; mutations: {string.Join("; ", Steps)}{Environment.NewLine}{(Json.Length <= 4000 ? Json : Json[..4000] + "...")}";
     }
 
-    private delegate string Mutation(string json, List<string> steps);
 
     private static int Iterations()
     {
@@ -64,129 +61,18 @@ public sealed class FuzzDefinitionTests(ITestOutputHelper output)
         return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0 ? n : DefaultIterations;
     }
 
-    private static Gen<int> Position => Gen.Choose(0, int.MaxValue);
+    private static readonly JsonMutationWords Words = new(RawValues, Members, Keys, JsonMutationWords.BreakingTokens);
 
-    /// <summary>Every node of a document, with a way to replace or remove it.</summary>
-    private static List<JsonNode> Nodes(JsonNode root)
-    {
-        var all = new List<JsonNode>();
-        void Walk(JsonNode? node)
-        {
-            if (node is null) return;
-            all.Add(node);
-            if (node is JsonObject o) foreach (var (_, child) in o.ToList()) Walk(child);
-            else if (node is JsonArray a) foreach (var child in a.ToList()) Walk(child);
-        }
-        Walk(root);
-        return all;
-    }
-
-    private static string? Structural(string json, Func<JsonNode, List<string>, string?> change, List<string> steps)
-    {
-        // A text earlier mutations left unreadable (or with repeated members, or lone surrogates) takes no structural change.
-        try
-        {
-            return JsonNode.Parse(json) is { } root ? change(root, steps) : null;
-        }
-        catch (Exception e) when (e is System.Text.Json.JsonException or ArgumentException or InvalidOperationException)
-        {
-            return null;
-        }
-    }
-
-    private static Gen<Mutation> Mutations()
-    {
-        var replace = from at in Position from raw in Gen.Elements(RawValues)
-                      select (Mutation)((json, steps) => Structural(json, (root, s) =>
-                      {
-                          var nodes = Nodes(root).Skip(1).ToList();
-                          if (nodes.Count == 0) return null;
-                          var node = nodes[at % nodes.Count];
-                          var path = node.GetPath();
-                          node.ReplaceWith(JsonValue.Create(Placeholder));
-                          s.Add($"replace {path} with {Short(raw)}");
-                          return root.ToJsonString().Replace(System.Text.Json.JsonSerializer.Serialize(Placeholder), raw, StringComparison.Ordinal);
-                      }, steps) ?? json);
-        var remove = from at in Position
-                     select (Mutation)((json, steps) => Structural(json, (root, s) =>
-                     {
-                         var nodes = Nodes(root).Where(n => n.Parent is not null).ToList();
-                         if (nodes.Count == 0) return null;
-                         var node = nodes[at % nodes.Count];
-                         s.Add($"remove {node.GetPath()}");
-                         if (node.Parent is JsonObject o) o.Remove(o.First(p => ReferenceEquals(p.Value, node)).Key);
-                         else if (node.Parent is JsonArray a) a.Remove(node);
-                         return root.ToJsonString();
-                     }, steps) ?? json);
-        var repeat = from at in Position
-                     select (Mutation)((json, steps) => Structural(json, (root, s) =>
-                     {
-                         var arrays = Nodes(root).OfType<JsonArray>().Where(a => a.Count > 0).ToList();
-                         if (arrays.Count == 0) return null;
-                         var array = arrays[at % arrays.Count];
-                         var element = array[at / 3 % array.Count];
-                         array.Add(element?.DeepClone());
-                         s.Add($"repeat an element of {array.GetPath()}");
-                         return root.ToJsonString();
-                     }, steps) ?? json);
-        var rename = from at in Position from key in Gen.Elements(Keys)
-                     select (Mutation)((json, steps) => Structural(json, (root, s) =>
-                     {
-                         var objects = Nodes(root).OfType<JsonObject>().Where(o => o.Count > 0).ToList();
-                         if (objects.Count == 0) return null;
-                         var target = objects[at % objects.Count];
-                         var old = target.ElementAt(at / 5 % target.Count).Key;
-                         if (target.ContainsKey(key)) return null;
-                         var value = target[old];
-                         target.Remove(old);
-                         target[key] = value;
-                         s.Add($"rename {target.GetPath()}.{old} to \"{key}\"");
-                         return root.ToJsonString();
-                     }, steps) ?? json);
-        var member = from at in Position from text in Gen.Elements(Members)
-                     select (Mutation)((json, steps) =>
-                     {
-                         var braces = Enumerable.Range(0, json.Length).Where(i => json[i] == '{').ToList();
-                         if (braces.Count == 0) return json;
-                         var place = braces[at % braces.Count] + 1;
-                         steps.Add($"insert member {text} at {place}");
-                         return json.Insert(place, text);
-                     });
-        var flip = from at in Position from bit in Gen.Choose(0, 7)
-                   select (Mutation)((json, steps) =>
-                   {
-                       var bytes = Encoding.UTF8.GetBytes(json);
-                       if (bytes.Length == 0) return json;
-                       bytes[at % bytes.Length] ^= (byte)(1 << bit);
-                       steps.Add($"flip bit {bit} of byte {at % bytes.Length}");
-                       return Encoding.UTF8.GetString(bytes);
-                   });
-        var truncate = from at in Position
-                       select (Mutation)((json, steps) =>
-                       {
-                           var length = json.Length == 0 ? 0 : at % json.Length;
-                           steps.Add($"truncate to {length} characters");
-                           return json[..length];
-                       });
-        var insert = from at in Position from token in Gen.Elements(Tokens)
-                     select (Mutation)((json, steps) =>
-                     {
-                         var place = at % (json.Length + 1);
-                         steps.Add($"insert {Short(token)} at {place}");
-                         return json.Insert(place, token);
-                     });
-        return Gen.Frequency((6, replace), (3, remove), (2, repeat), (2, rename), (2, member), (2, flip), (1, truncate), (2, insert));
-    }
 
     private static Arbitrary<Input> Inputs(IReadOnlyList<(string Name, string Json)> seeds)
     {
         var gen = from seed in Gen.Elements(seeds.ToArray())
-                  from mutations in Gen.Choose(1, 4).SelectMany(n => Gen.ListOf(Mutations(), n))
+                  from mutations in Gen.Choose(1, 4).SelectMany(n => Gen.ListOf(JsonMutations.Of(Words, replaceRoot: false), n))
                   select Mutate(seed, mutations);
         return gen.ToArbitrary();
     }
 
-    private static Input Mutate((string Name, string Json) seed, IEnumerable<Mutation> mutations)
+    private static Input Mutate((string Name, string Json) seed, IEnumerable<JsonMutation> mutations)
     {
         var steps = new List<string>();
         var json = seed.Json;
@@ -382,5 +268,5 @@ public sealed class FuzzDefinitionTests(ITestOutputHelper output)
         }
     }
 
-    private static string Short(string text) => text.Length <= 40 ? text : text[..37] + "...";
+    private static string Short(string text) => JsonMutations.Shorten(text);
 }

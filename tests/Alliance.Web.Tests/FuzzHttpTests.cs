@@ -9,6 +9,7 @@ using Alliance.Application.Measures;
 using Alliance.Data;
 using Alliance.Domain;
 using Alliance.Measures;
+using Alliance.Testing;
 using FsCheck;
 using FsCheck.Fluent;
 using Microsoft.EntityFrameworkCore;
@@ -30,7 +31,6 @@ namespace Alliance.Web.Tests;
 public sealed partial class FuzzHttpTests(AllianceWebFactory app, ITestOutputHelper output) : IClassFixture<AllianceWebFactory>
 {
     private const int DefaultIterations = 150;
-    private const string Placeholder = "\u0001placeholder\u0001";
 
     private static readonly string[] RawValues =
     [
@@ -47,9 +47,10 @@ public sealed partial class FuzzHttpTests(AllianceWebFactory app, ITestOutputHel
         "\"$type\":\"x\",", "\"__proto__\":{},", "\"status\":\"completed\",", "\"item\":[{}],", "\"answer\":[{\"valueInteger\":99999}],",
     ];
 
-    private static readonly string[] Tokens = ["\"", ",", "{", "}", "[", "]", ":", "\\", "\n", "\uFEFF", "\0", "/* */", "NaN", "'", "\uD800", "😀"];
 
     private static readonly string[] Keys = ["name", "members", "role", "birthYear", "displayName", "reason", "phase", "item", "linkId", "answer", "status", "subject", "x", ""];
+
+    private static readonly JsonMutationWords Words = new(RawValues, Members, Keys, JsonMutationWords.BreakingTokens);
 
     private static readonly string[] IdTexts =
     [
@@ -82,7 +83,6 @@ public sealed partial class FuzzHttpTests(AllianceWebFactory app, ITestOutputHel
         public override string ToString() => string.Join("; ", Changes.Select(c => $"{c.Kind} #{c.Number} {Short(c.Value)}"));
     }
 
-    private delegate string Mutation(string json, List<string> steps);
 
     private static int Iterations()
     {
@@ -151,132 +151,20 @@ public sealed partial class FuzzHttpTests(AllianceWebFactory app, ITestOutputHel
         };
     });
 
-    // ---- JSON mutations ----
-
-    private static Gen<int> Position => Gen.Choose(0, int.MaxValue);
-
-    private static List<JsonNode> Nodes(JsonNode root)
-    {
-        var all = new List<JsonNode>();
-        void Walk(JsonNode? node)
-        {
-            if (node is null) return;
-            all.Add(node);
-            if (node is JsonObject o) foreach (var (_, child) in o.ToList()) Walk(child);
-            else if (node is JsonArray a) foreach (var child in a.ToList()) Walk(child);
-        }
-        Walk(root);
-        return all;
-    }
-
-    private static string? Structural(string json, Func<JsonNode, List<string>, string?> change, List<string> steps)
-    {
-        try
-        {
-            return JsonNode.Parse(json) is { } root ? change(root, steps) : null;
-        }
-        catch (Exception e) when (e is JsonException or ArgumentException or InvalidOperationException)
-        {
-            return null;
-        }
-    }
-
-    private static Gen<Mutation> JsonMutations()
-    {
-        var replace = from at in Position from raw in Gen.Elements(RawValues)
-                      select (Mutation)((json, steps) => Structural(json, (root, s) =>
-                      {
-                          var nodes = Nodes(root).ToList();
-                          var node = nodes[at % nodes.Count];
-                          var path = node.GetPath();
-                          if (node.Parent is null) root = JsonValue.Create(Placeholder);
-                          else node.ReplaceWith(JsonValue.Create(Placeholder));
-                          s.Add($"replace {path} with {Short(raw)}");
-                          return root.ToJsonString().Replace(JsonSerializer.Serialize(Placeholder), raw, StringComparison.Ordinal);
-                      }, steps) ?? json);
-        var remove = from at in Position
-                     select (Mutation)((json, steps) => Structural(json, (root, s) =>
-                     {
-                         var nodes = Nodes(root).Where(n => n.Parent is not null).ToList();
-                         if (nodes.Count == 0) return null;
-                         var node = nodes[at % nodes.Count];
-                         s.Add($"remove {node.GetPath()}");
-                         if (node.Parent is JsonObject o) o.Remove(o.First(p => ReferenceEquals(p.Value, node)).Key);
-                         else if (node.Parent is JsonArray a) a.Remove(node);
-                         return root.ToJsonString();
-                     }, steps) ?? json);
-        var repeat = from at in Position
-                     select (Mutation)((json, steps) => Structural(json, (root, s) =>
-                     {
-                         var arrays = Nodes(root).OfType<JsonArray>().Where(a => a.Count > 0).ToList();
-                         if (arrays.Count == 0) return null;
-                         var array = arrays[at % arrays.Count];
-                         array.Add(array[at / 3 % array.Count]?.DeepClone());
-                         s.Add($"repeat an element of {array.GetPath()}");
-                         return root.ToJsonString();
-                     }, steps) ?? json);
-        var rename = from at in Position from key in Gen.Elements(Keys)
-                     select (Mutation)((json, steps) => Structural(json, (root, s) =>
-                     {
-                         var objects = Nodes(root).OfType<JsonObject>().Where(o => o.Count > 0).ToList();
-                         if (objects.Count == 0) return null;
-                         var target = objects[at % objects.Count];
-                         var old = target.ElementAt(at / 5 % target.Count).Key;
-                         if (target.ContainsKey(key)) return null;
-                         var value = target[old];
-                         target.Remove(old);
-                         target[key] = value;
-                         s.Add($"rename {target.GetPath()}.{old} to \"{key}\"");
-                         return root.ToJsonString();
-                     }, steps) ?? json);
-        var member = from at in Position from text in Gen.Elements(Members)
-                     select (Mutation)((json, steps) =>
-                     {
-                         var braces = Enumerable.Range(0, json.Length).Where(i => json[i] == '{').ToList();
-                         if (braces.Count == 0) return json;
-                         var place = braces[at % braces.Count] + 1;
-                         steps.Add($"insert member {text} at {place}");
-                         return json.Insert(place, text);
-                     });
-        var flip = from at in Position from bit in Gen.Choose(0, 7)
-                   select (Mutation)((json, steps) =>
-                   {
-                       var bytes = Encoding.UTF8.GetBytes(json);
-                       if (bytes.Length == 0) return json;
-                       bytes[at % bytes.Length] ^= (byte)(1 << bit);
-                       steps.Add($"flip bit {bit} of byte {at % bytes.Length}");
-                       return Encoding.UTF8.GetString(bytes);
-                   });
-        var truncate = from at in Position
-                       select (Mutation)((json, steps) =>
-                       {
-                           var length = json.Length == 0 ? 0 : at % json.Length;
-                           steps.Add($"truncate to {length} characters");
-                           return json[..length];
-                       });
-        var insert = from at in Position from token in Gen.Elements(Tokens)
-                     select (Mutation)((json, steps) =>
-                     {
-                         var place = at % (json.Length + 1);
-                         steps.Add($"insert {Short(token)} at {place}");
-                         return json.Insert(place, token);
-                     });
-        return Gen.Frequency((6, replace), (3, remove), (2, repeat), (2, rename), (2, member), (2, flip), (1, truncate), (2, insert));
-    }
 
     /// <summary>A request from a template: sometimes sent as it is, usually with its body, path, query or content type mutated.</summary>
     private static Gen<Probe> Probes(string surface, IReadOnlyList<(string Method, string Path, string? Body)> templates, string contentType)
     {
         return from template in Gen.Elements(templates.ToArray())
                from count in Gen.Frequency((1, Gen.Constant(0)), (6, Gen.Choose(1, 3)))
-               from mutations in Gen.ListOf(JsonMutations(), count)
+               from mutations in Gen.ListOf(JsonMutations.Of(Words), count)
                from pathChange in Gen.Frequency((5, Gen.Constant<string?>(null)), (1, Gen.Elements(IdTexts).Select(s => (string?)s)))
                from query in Gen.Frequency((6, Gen.Constant("")), (1, Gen.Elements("?therapistId=not-a-guid", "?includeClosed=maybe", "?caseId=" + new string('9', 40), "?subject=%00", "?subject=Patient/", "?x=1&x=2")))
                from type in Gen.Frequency((8, Gen.Constant(contentType)), (1, Gen.Elements(ContentTypes)))
                select Make(surface, template, mutations, pathChange, query, type);
     }
 
-    private static Probe Make(string surface, (string Method, string Path, string? Body) template, IEnumerable<Mutation> mutations, string? pathChange, string query, string type)
+    private static Probe Make(string surface, (string Method, string Path, string? Body) template, IEnumerable<JsonMutation> mutations, string? pathChange, string query, string type)
     {
         var steps = new List<string>();
         var body = template.Body;
@@ -595,5 +483,5 @@ public sealed partial class FuzzHttpTests(AllianceWebFactory app, ITestOutputHel
     private static string Summary(Dictionary<int, int> outcomes) =>
         string.Join(", ", outcomes.OrderBy(o => o.Key).Select(o => $"{o.Key} x{o.Value}"));
 
-    private static string Short(string text, int length = 40) => text.Length <= length ? text : text[..(length - 3)] + "...";
+    private static string Short(string text, int length = 40) => JsonMutations.Shorten(text, length);
 }
