@@ -61,14 +61,7 @@ public sealed class RecordResponse(AllianceDbContext db, CaseFeedback feedback, 
                 ?? throw new DomainRuleException("memberId", "Choose a member of this family."));
         }
 
-        var details = new ResponseDetails(ToRater(submitted.Rater), clock.GetUtcNow())
-        {
-            Subject = $"Patient/{submitted.MemberId}",
-            Author = submitted.AuthorMemberId is { } author ? QuestionnaireLinks.AuthorReference(author)
-                : submitted.RaterStaffId is { } staff ? $"Practitioner/{staff}" : null,
-            Encounter = $"Encounter/{submitted.Session.Id}",
-        };
-        var scored = ScoredResponse.Create(submitted.Instrument, submitted.Answers, details);
+        var scored = Score(submitted);
         var response = await SaveAsync(submitted.Session, submitted.MemberId, submitted.Instrument, scored, submitted.Source, submitted.RaterStaffId, ct).ConfigureAwait(false);
         return new RecordedAnswers(response, scored.Score, ValueList.Empty<AnswerError>());
     }
@@ -116,14 +109,7 @@ public sealed class RecordResponse(AllianceDbContext db, CaseFeedback feedback, 
         var errors = AnswerValidator.Validate(submitted.Instrument, submitted.Answers, submitted.Entry);
         if (errors.Count > 0) return new RecordedAnswers(null, null, errors);
 
-        var details = new ResponseDetails(ToRater(submitted.Rater), clock.GetUtcNow())
-        {
-            Subject = $"Patient/{submitted.MemberId}",
-            Author = submitted.AuthorMemberId is { } author ? QuestionnaireLinks.AuthorReference(author)
-                : submitted.RaterStaffId is { } staff ? $"Practitioner/{staff}" : null,
-            Encounter = $"Encounter/{submitted.Session.Id}",
-        };
-        var scored = ScoredResponse.Create(submitted.Instrument, submitted.Answers, details);
+        var scored = Score(submitted);
         var score = scored.Score;
         var now = clock.GetUtcNow().UtcDateTime;
         var wasFlagged = response.RiskFlag;
@@ -149,6 +135,19 @@ public sealed class RecordResponse(AllianceDbContext db, CaseFeedback feedback, 
         ArgumentNullException.ThrowIfNull(response);
         response.Withdraw(reason, clock.GetUtcNow().UtcDateTime);
         return await feedback.EvaluateAndSaveAsync(response.CaseId, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Scores the answers as a FHIR QuestionnaireResponse about the member, by its author, at the session.</summary>
+    private ScoredResponse Score(AnswersSubmitted submitted)
+    {
+        var details = new ResponseDetails(ToRater(submitted.Rater), clock.GetUtcNow())
+        {
+            Subject = $"Patient/{submitted.MemberId}",
+            Author = submitted.AuthorMemberId is { } author ? QuestionnaireLinks.AuthorReference(author)
+                : submitted.RaterStaffId is { } staff ? $"Practitioner/{staff}" : null,
+            Encounter = $"Encounter/{submitted.Session.Id}",
+        };
+        return ScoredResponse.Create(submitted.Instrument, submitted.Answers, details);
     }
 
     /// <summary>Tells the case's therapists of each risk flag, in their inbox, at high priority.</summary>
