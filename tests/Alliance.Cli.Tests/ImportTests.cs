@@ -74,7 +74,7 @@ public sealed partial class ImportTests : IDisposable
         var (code, output, error) = await ImportAsync(Example("small"));
         Assert.True(code == 0, error);
         Assert.Contains("families: 60 in the folder, 60 new", output, StringComparison.Ordinal);
-        Assert.Contains("contacts.csv: 36 contacts validated, kept for the contact log when it exists", output, StringComparison.Ordinal);
+        Assert.Contains("contacts: 36 in the folder, 36 new", output, StringComparison.Ordinal);
         Assert.Equal((60, 120, 532, 1970), TakeFour(await CountsAsync()));
 
         (code, output, error) = await ImportAsync(Example("edge"), "new.therapist@northside.example", "--agency", agency.ToString());
