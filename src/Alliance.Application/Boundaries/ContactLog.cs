@@ -14,7 +14,7 @@ public sealed class RecordNotFoundException : Exception
 }
 
 /// <summary>A contact to record: the time is UTC; the member is null for the whole family.</summary>
-public sealed record RecordContactCommand(Guid CaseId, Guid? MemberId, DateTime At, ContactMeans Channel, ContactStartedBy InitiatedBy, int? Minutes, string? Summary);
+public sealed record RecordContactCommand(Guid CaseId, Guid? MemberId, DateTime At, ContactMeans? Channel, ContactStartedBy InitiatedBy, int? Minutes, string? Summary);
 
 /// <summary>A contact as the log shows it.</summary>
 public sealed record ContactView(Guid Id, Guid CaseId, Guid? MemberId, string? MemberName, DateTime At, string Channel, bool Personal,
@@ -33,7 +33,9 @@ public sealed class ContactLog(AllianceDbContext db, CaseFeedback feedback, Time
         ArgumentNullException.ThrowIfNull(command);
         var family = await db.VisibleCases(actor, CasePurpose.Write).Include(c => c.Members)
             .SingleOrDefaultAsync(c => c.Id == command.CaseId, ct).ConfigureAwait(false) ?? throw new RecordNotFoundException();
-        var contact = new Contact(family, command.MemberId, DateTime.SpecifyKind(command.At, DateTimeKind.Utc), command.Channel, command.InitiatedBy,
+        if (command.Channel is not { } means)
+            throw new DomainRuleException("channel", "Give the channel as agency-phone, agency-email, agency-message, personal-phone, personal-email, personal-message, social-media or in-person-outside.");
+        var contact = new Contact(family, command.MemberId, DateTime.SpecifyKind(command.At, DateTimeKind.Utc), means, command.InitiatedBy,
             command.Minutes, command.Summary, actor.StaffId, clock.GetUtcNow().UtcDateTime);
         db.Contacts.Add(contact);
         await feedback.EvaluateAndSaveAsync(family.Id, ct).ConfigureAwait(false);

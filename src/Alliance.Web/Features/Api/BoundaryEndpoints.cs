@@ -23,8 +23,7 @@ internal static class BoundaryEndpoints
             .WithSummary("The family's contacts between sessions, newest first.");
         api.MapPost("/cases/{caseId:guid}/contacts", async Task<Created<Created>> (Guid caseId, RecordContactRequest body, ClaimsPrincipal user, ContactLog handler, CancellationToken ct) =>
         {
-            if (!ContactWords.TryParse(body.Channel, out var means))
-                throw new DomainRuleException("channel", "Give the channel as agency-phone, agency-email, agency-message, personal-phone, personal-email, personal-message, social-media or in-person-outside.");
+            ContactMeans? means = ContactWords.TryParse(body.Channel, out var parsed) ? parsed : null;
             var id = await handler.RecordAsync(user.RequireActor(), new RecordContactCommand(caseId, body.MemberId, body.At.UtcDateTime, means, body.InitiatedBy, body.Minutes, body.Summary), ct);
             return TypedResults.Created($"/api/cases/{caseId}/contacts", new Created(id));
         }).RequireAuthorization(AllianceApp.Policies.Clinician)
