@@ -13,5 +13,6 @@ internal static class BoundaryServices
         services.AddScoped<SelfCheckWork>();
         services.AddScoped<YellowLights>();
         services.AddScoped<IntakeWork>();
+        services.AddScoped<BoundarySettingsWork>();
     }
 }
