@@ -16,7 +16,11 @@ public sealed class Agency
         WorkingDays = WorkingDaySet.MondayToFriday;
         WorkdayStart = new TimeOnly(8, 0);
         WorkdayEnd = new TimeOnly(18, 0);
+        ReviewEverySessions = DefaultReviewEverySessions;
     }
+
+    /// <summary>Sessions between reviews of the work unless the agency says otherwise.</summary>
+    public const int DefaultReviewEverySessions = 6;
 
     /// <summary>Identity.</summary>
     public Guid Id { get; private set; }
@@ -52,6 +56,21 @@ public sealed class Agency
         if (rulesJson is { Length: > 20_000 })
             throw new DomainRuleException("rules", "The rules are too long.");
         SignalRulesJson = string.IsNullOrWhiteSpace(rulesJson) ? null : rulesJson.Trim();
+    }
+
+    /// <summary>A review of the work is proposed every this many held sessions.</summary>
+    public int ReviewEverySessions { get; private set; } = DefaultReviewEverySessions;
+
+    /// <summary>True when the agency offers families a follow-up after an ending (it then belongs on the ending checklist).</summary>
+    public bool OffersFollowUp { get; private set; }
+
+    /// <summary>Sets how the agency runs the process: how often reviews come and whether it offers follow-up.</summary>
+    public void SetProcess(int reviewEverySessions, bool offersFollowUp)
+    {
+        if (reviewEverySessions is < 2 or > 52)
+            throw new DomainRuleException("reviewEverySessions", "Propose a review every 2 to 52 sessions.");
+        ReviewEverySessions = reviewEverySessions;
+        OffersFollowUp = offersFollowUp;
     }
 
     /// <summary>Sets the crisis contacts shown to family members.</summary>

@@ -1,7 +1,7 @@
 namespace Alliance.Domain;
 
 /// <summary>One course of care. Its phase only moves forward; each move records who, when and why.</summary>
-public sealed class Episode : IAuditedRecord
+public sealed partial class Episode : IAuditedRecord
 {
     string IAuditedRecord.AuditType => "episode";
     Guid IAuditedRecord.AuditId => Id;
@@ -46,11 +46,25 @@ public sealed class Episode : IAuditedRecord
     /// <summary>The sessions, in number order once numbered.</summary>
     public IReadOnlyList<Session> Sessions => _sessions;
 
-    /// <summary>Moves the episode forward to <paramref name="target"/>; phases may be skipped (a referral that never starts can close) but never revisited.</summary>
+    /// <summary>
+    /// Moves the episode on to the first visit or to active work. Ending and closing have steps of their own
+    /// (<see cref="PlanEnding"/>, <see cref="Close"/>); active work needs every member involved to be oriented
+    /// or the therapist's recorded reason to go ahead without it.
+    /// </summary>
     public PhaseChange MoveTo(EpisodePhase target, Guid by, string reason, DateTime now)
     {
         if (!Enum.IsDefined(target))
             throw new DomainRuleException("phase", "Choose a phase.");
+        if (target == EpisodePhase.TerminationPlanned)
+            throw new DomainRuleException("phase", "Plan the ending with its checklist: the final session, final measures, what the family will do if difficulties come back.");
+        if (target == EpisodePhase.Closed)
+            throw new DomainRuleException("phase", "Close the episode from its ending page, which records the outcome and a short summary.");
+        if (target == EpisodePhase.Active) RequireOrientedForActive();
+        return Move(target, by, reason, now);
+    }
+
+    private PhaseChange Move(EpisodePhase target, Guid by, string reason, DateTime now)
+    {
         if (target <= Phase)
             throw new DomainRuleException("phase", $"The episode is at {Describe(Phase)}; phases only move forward, so it cannot move to {Describe(target)}.");
         var change = new PhaseChange(this, Phase, target, by, RequireReason(reason), now);

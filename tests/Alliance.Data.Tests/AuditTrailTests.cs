@@ -45,14 +45,14 @@ public sealed class AuditTrailTests
         await using var owned = database;
 
         var entries = await EntriesAsync(database);
-        // One case, two members, one episode, one session: five records created.
-        Assert.Equal(["case", "episode", "member", "member", "session"], entries.Select(e => e.RecordType).Order());
+        // One case, two members, one episode, each member's orientation, one session: seven records created.
+        Assert.Equal(["case", "episode", "member", "member", "orientation", "orientation", "session"], entries.Select(e => e.RecordType).Order());
         Assert.All(entries, e =>
         {
             Assert.Equal((AuditActions.Create, agencyId, caseId), (e.Action, e.AgencyId, e.CaseId));
             Assert.Equal((AuditActorKind.Staff, Tess.Id, "Tess Arden", "10.1.2.3"), (e.ActorKind, e.ActorId, e.ActorName, e.Origin));
         });
-        Assert.Equal([1L, 2, 3, 4, 5], entries.Select(e => e.Sequence));
+        Assert.Equal([1L, 2, 3, 4, 5, 6, 7], entries.Select(e => e.Sequence));
         Assert.Equal(AuditEntry.Genesis, entries[0].PreviousHash);
         Assert.Equal(entries[0].Hash, entries[1].PreviousHash);
 
@@ -63,7 +63,7 @@ public sealed class AuditTrailTests
             await db.SaveChangesAsync();
         }
         var update = (await EntriesAsync(database))[^1];
-        Assert.Equal((6L, AuditActions.Update, "case", caseId.ToString()), (update.Sequence, update.Action, update.RecordType, update.RecordId));
+        Assert.Equal((8L, AuditActions.Update, "case", caseId.ToString()), (update.Sequence, update.Action, update.RecordType, update.RecordId));
         await using var check = database.OpenAsOperator();
         Assert.Empty(await AuditLedger.VerifyAsync(check));
     }
@@ -100,18 +100,18 @@ public sealed class AuditTrailTests
         var delete = await Record.ExceptionAsync(() => db.Database.ExecuteSqlRawAsync("DELETE FROM audit_entries"));
         Assert.Contains("append-only", update?.Message, StringComparison.Ordinal);
         Assert.Contains("append-only", delete?.Message, StringComparison.Ordinal);
-        Assert.Equal(5, await db.AuditEntries.CountAsync());
+        Assert.Equal(7, await db.AuditEntries.CountAsync());
     }
 
     public static TheoryData<string, string, string> Tampering => new()
     {
         { TestDatabase.Sqlite, "change", "entry 3 (row 3): its contents were changed" },
         { TestDatabase.Sqlite, "remove", "entries 3 to 3 are missing" },
-        { TestDatabase.Sqlite, "remove-last", "the chain ends at entry 4 but its head records entry 5" },
+        { TestDatabase.Sqlite, "remove-last", "the chain ends at entry 6 but its head records entry 7" },
         { TestDatabase.Sqlite, "reorder", "out of order" },
         { TestDatabase.Postgres, "change", "entry 3 (row 3): its contents were changed" },
         { TestDatabase.Postgres, "remove", "entries 3 to 3 are missing" },
-        { TestDatabase.Postgres, "remove-last", "the chain ends at entry 4 but its head records entry 5" },
+        { TestDatabase.Postgres, "remove-last", "the chain ends at entry 6 but its head records entry 7" },
         { TestDatabase.Postgres, "reorder", "out of order" },
     };
 
@@ -139,7 +139,7 @@ public sealed class AuditTrailTests
         {
             "change" => "UPDATE audit_entries SET \"ActorName\" = 'someone else' WHERE \"Sequence\" = 3",
             "remove" => "DELETE FROM audit_entries WHERE \"Sequence\" = 3",
-            "remove-last" => "DELETE FROM audit_entries WHERE \"Sequence\" = 5",
+            "remove-last" => "DELETE FROM audit_entries WHERE \"Sequence\" = 7",
             // Swap two entries' places: each keeps its own hash, but the chain no longer runs in order.
             _ => "UPDATE audit_entries SET \"Sequence\" = CASE \"Sequence\" WHEN 2 THEN 3 ELSE 2 END WHERE \"Sequence\" IN (2, 3)",
         };
@@ -175,7 +175,7 @@ public sealed class AuditTrailTests
 
         var entries = await EntriesAsync(database);
         // 5 from the first family, then 20 cases with one episode each.
-        Assert.Equal(5 + 20 * 2, entries.Count);
+        Assert.Equal(7 + 20 * 2, entries.Count);
         Assert.Equal(Enumerable.Range(1, entries.Count).Select(n => (long)n), entries.Select(e => e.Sequence));
         await using var check = database.OpenAsOperator();
         Assert.Empty(await AuditLedger.VerifyAsync(check));

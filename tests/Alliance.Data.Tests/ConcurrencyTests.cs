@@ -55,7 +55,7 @@ public sealed class ConcurrencyTests
         // One schedules a session while the other, unaware, moves the episode on: both touch only child rows.
         mine.CurrentEpisode.ScheduleSession(Now.AddDays(7), 60, therapistId, Now);
         await first.SaveChangesAsync();
-        theirs.CurrentEpisode.MoveTo(EpisodePhase.TerminationPlanned, therapistId, "Ending planned", Now);
+        theirs.CurrentEpisode.PlanEnding(new EndingChecklist(Now.AddDays(14), true, "Call the agency's duty line if things slip.", null), false, therapistId, "Ending planned", Now);
 
         await Assert.ThrowsAsync<DbUpdateConcurrencyException>(() => second.SaveChangesAsync());
         await using var check = database.OpenFor(agencyId);

@@ -25,6 +25,7 @@ public sealed class ExpectedTrajectoryModelTests
         var c = Case.Open(agency.Id, name, therapist.Id, null, therapist.Id, Now.AddDays(-80));
         var member = c.AddMember(name + " member", FamilyRole.Client, 1985, Now.AddDays(-80));
         var episode = c.CurrentEpisode;
+        Seed.Orient(episode, therapist.Id, Now.AddDays(-71), (member, null));
         episode.MoveTo(EpisodePhase.Active, therapist.Id, "Started", Now.AddDays(-70));
         var sessions = new List<Session>();
         for (var i = 0; i < wellbeing.Length; i++)
@@ -35,7 +36,7 @@ public sealed class ExpectedTrajectoryModelTests
             db.Responses.Add(new Response(s, member.Id, "wellbeing-check", RaterRole.Client, null, wellbeing[i], null, false, "{}", ResponseSource.Paper, Now));
             sessions.Add(s);
         }
-        if (close) episode.MoveTo(EpisodePhase.Closed, therapist.Id, "Planned ending", Now.AddDays(-1));
+        if (close) Seed.Close(episode, therapist.Id, Now.AddDays(-1));
         db.Cases.Add(c);
         return (c, member, sessions);
     }
@@ -106,7 +107,7 @@ public sealed class ExpectedTrajectoryModelTests
             var first = await model.ForAgencyAsync(agencyId);
             Assert.Same(first, await model.ForAgencyAsync(agencyId));
             var c = await db.Cases.Include(x => x.Episodes).SingleAsync(x => x.Id == openCase);
-            c.CurrentEpisode.MoveTo(EpisodePhase.Closed, c.PrimaryTherapistId, "Ended", Now);
+            Seed.Close(c.CurrentEpisode, c.PrimaryTherapistId, Now);
             await db.SaveChangesAsync();
             var refitted = await model.ForAgencyAsync(agencyId);
             Assert.NotSame(first, refitted);

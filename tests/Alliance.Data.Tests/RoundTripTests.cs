@@ -73,7 +73,7 @@ public sealed class RoundTripTests
             early.RecordHeld(Now.AddDays(-10), Now.AddDays(-10).AddMinutes(45), [c.Members[1].Id], Modality.Phone, null, Now);
             episode.ScheduleSession(Now.AddDays(7), 60, therapistId, Now);
             c.AddMember("Grandmother Harlow", FamilyRole.Caregiver, null, Now);
-            episode.MoveTo(EpisodePhase.TerminationPlanned, therapistId, "Goals met", Now);
+            episode.PlanEnding(new EndingChecklist(Now.AddDays(7), true, "Family meeting on Sundays; duty line if things slip.", Now.AddDays(97)), true, therapistId, "Goals met", Now);
             expected = Shape(c);
             await db.SaveChangesAsync();
         }
@@ -138,6 +138,11 @@ public sealed class RoundTripTests
             .Include(c => c.Assignments)
             .Include(c => c.Episodes).ThenInclude(e => e.PhaseChanges)
             .Include(c => c.Episodes).ThenInclude(e => e.Sessions).ThenInclude(s => s.Attendees)
+            .Include(c => c.Episodes).ThenInclude(e => e.Agreements)
+            .Include(c => c.Episodes).ThenInclude(e => e.Overrides)
+            .Include(c => c.Episodes).ThenInclude(e => e.Goals).ThenInclude(g => g.Importance)
+            .Include(c => c.Episodes).ThenInclude(e => e.Reviews).ThenInclude(r => r.Progress)
+            .Include(c => c.Episodes).ThenInclude(e => e.MemberOutcomes)
             .AsSplitQuery()
             .SingleAsync(c => c.Id == caseId);
 
@@ -154,6 +159,16 @@ public sealed class RoundTripTests
         var s1 = first.ScheduleSession(t0.AddDays(9).AddHours(3), 90, therapist, t0.AddDays(2));
         s1.RecordHeld(t0.AddDays(9).AddHours(3).AddMinutes(4).AddMilliseconds(500), t0.AddDays(9).AddHours(4).AddMinutes(31),
             [mother.Id, child.Id], Modality.Video, "Agreed on one shared goal.", t0.AddDays(10));
+        // The mother and the child (assenting, her mother consenting) are oriented; the partner, absent, is not, and the
+        // therapist records why the questionnaires and the work go ahead for him.
+        first.RecordFamilyAgreements(SecretsPolicy.LimitedSecrets, "Each may tell the therapist something alone; the therapist helps decide how to share it.", YoungPersonSharing.ScoresOnly);
+        first.RecordAgreement(mother, 1, null, true, true, s1.Id, therapist, t0.AddDays(9).AddHours(4));
+        first.RecordAgreement(child, 1, mother.Id, true, false, s1.Id, therapist, t0.AddDays(9).AddHours(4).AddMinutes(1));
+        first.Override(OverrideScope.ClientMeasures, partner.Id, "Working abroad until spring; orientation by phone booked.", therapist, t0.AddDays(9).AddHours(5));
+        first.SetPlan(14, 60, 10);
+        var goal = first.AddGoal("Fewer arguments about homework", therapist, t0.AddDays(9).AddHours(5));
+        first.RateGoal(goal.Id, mother.Id, 5, t0.AddDays(9).AddHours(5));
+        first.RateGoal(goal.Id, child.Id, 3, t0.AddDays(9).AddHours(5));
         first.MoveTo(EpisodePhase.Active, therapist, "Orientation complete", t0.AddDays(9).AddHours(6));
         // Scheduled before s1 in time order of creation, but later in date: it must be number 3.
         var s3 = first.ScheduleSession(t0.AddDays(23), 60, coTherapist, t0.AddDays(3));
@@ -162,7 +177,9 @@ public sealed class RoundTripTests
         s2.Cancel("Family unwell");
         var s4 = first.ScheduleSession(t0.AddDays(30), 50, therapist, t0.AddDays(24));
         s4.RecordHeld(t0.AddDays(30), t0.AddDays(30).AddMinutes(50), [mother.Id, partner.Id, child.Id], Modality.HomeVisit, null, t0.AddDays(31));
-        first.MoveTo(EpisodePhase.Closed, therapist, "Family moved away", t0.AddDays(40));
+        first.RecordReview(new Dictionary<Guid, int> { [goal.Id] = 6 }, ReviewDecision.ChangeApproach, "More time with the parents alone.", therapist, t0.AddDays(31));
+        first.Close(EpisodeOutcome.DroppedOut, [new MemberOutcome(mother.Id, "wellbeing-check", 18.5m, 27m, 2, ChangeOutcome.ReliablyImproved)],
+            "The family moved away before a planned ending.", therapist, t0.AddDays(40));
 
         c.Transfer(successor, supervisor, "Original therapist left the service", t0.AddDays(60));
         var second = c.Reopen(successor, "Referred again by the school", t0.AddDays(90));
@@ -181,6 +198,21 @@ public sealed class RoundTripTests
         Episodes = c.Episodes.OrderBy(e => e.Number).Select(e => new
         {
             e.Id, e.AgencyId, e.CaseId, e.Number, e.Phase, OpenedAt = T(e.OpenedAt), ClosedAt = T(e.ClosedAt),
+            e.SecretsPolicy, e.SecretsRule, e.YoungPersonSharing, e.PlanIntervalDays, e.PlanSessionMinutes, e.PlanSessions,
+            FinalSessionAt = T(e.FinalSessionAt), e.FinalMeasuresPlanned, e.RelapsePlan, FollowUpAt = T(e.FollowUpAt), e.Outcome, e.ClosingSummary,
+            Agreements = e.Agreements.OrderBy(a => a.At).Select(a => new { a.Id, a.AgencyId, a.CaseId, a.EpisodeId, a.MemberId, a.TextVersion, a.Form, a.ConsentingMemberId, a.MeasuresConsent, a.FeedbackConsent, a.SessionId, a.RecordedBy, At = T(a.At) }),
+            Overrides = e.Overrides.OrderBy(o => o.At).Select(o => new { o.Id, o.AgencyId, o.CaseId, o.EpisodeId, o.Scope, o.MemberId, o.Reason, o.By, At = T(o.At) }),
+            Goals = e.Goals.OrderBy(g => g.Position).Select(g => new
+            {
+                g.Id, g.AgencyId, g.CaseId, g.EpisodeId, g.Position, g.Text, g.CreatedBy, CreatedAt = T(g.CreatedAt),
+                Importance = g.Importance.OrderBy(i => i.MemberId).Select(i => new { i.Id, i.AgencyId, i.GoalId, i.MemberId, i.Importance, At = T(i.At) }),
+            }),
+            Reviews = e.Reviews.OrderBy(r => r.At).Select(r => new
+            {
+                r.Id, r.AgencyId, r.CaseId, r.EpisodeId, r.AfterSessions, r.Decision, r.Note, r.By, At = T(r.At),
+                Progress = r.Progress.OrderBy(p => p.GoalId).Select(p => new { p.Id, p.AgencyId, p.ReviewId, p.GoalId, p.Progress }),
+            }),
+            MemberOutcomes = e.MemberOutcomes.OrderBy(o => o.MemberId).Select(o => new { o.Id, o.AgencyId, o.EpisodeId, o.MemberId, o.InstrumentId, FirstScore = (double)o.FirstScore, LastScore = (double)o.LastScore, o.Ratings, o.Outcome }),
             PhaseChanges = e.PhaseChanges.OrderBy(p => p.At).ThenBy(p => p.To).Select(p => new { p.Id, p.AgencyId, p.EpisodeId, p.From, p.To, p.ByStaffId, p.Reason, At = T(p.At) }),
             Sessions = e.Sessions.OrderBy(s => s.Number).Select(s => new
             {

@@ -35,13 +35,30 @@ internal static class Seed
         return user;
     }
 
+    /// <summary>Records the family's agreements and each member's agreement (a child's with the consenting parent), in text version 1.</summary>
+    public static void Orient(Episode episode, Guid therapistId, DateTime at, params (Member Member, Guid? ConsentingMemberId)[] members)
+    {
+        episode.RecordFamilyAgreements(SecretsPolicy.NoSecrets, null, YoungPersonSharing.ScoresOnly);
+        foreach (var (member, consenting) in members)
+            episode.RecordAgreement(member, 1, consenting, true, true, null, therapistId, at);
+    }
+
+    /// <summary>Plans the ending (when the episode is active) and closes the episode as not measured.</summary>
+    public static void Close(Episode episode, Guid therapistId, DateTime at)
+    {
+        if (episode.Phase == EpisodePhase.Active)
+            episode.PlanEnding(new EndingChecklist(at, true, "Call the agency's duty line if things slip.", null), false, therapistId, "Ending planned", at);
+        episode.Close(EpisodeOutcome.NotMeasured, [], "Planned ending reached; the goals were met.", therapistId, at);
+    }
+
     /// <summary>A family with two members and one held session, in the given agency.</summary>
     public static Case Family(AllianceDbContext db, Agency agency, string name, StaffUser therapist, StaffUser? coTherapist = null)
     {
         var c = Case.Open(agency.Id, name, therapist.Id, coTherapist?.Id, therapist.Id, Now.AddDays(-30));
         var parent = c.AddMember($"Parent of {name}", FamilyRole.Parent, 1980, Now.AddDays(-30));
-        c.AddMember($"Child of {name}", FamilyRole.Child, 2015, Now.AddDays(-30));
+        var child = c.AddMember($"Child of {name}", FamilyRole.Child, 2015, Now.AddDays(-30));
         var episode = c.CurrentEpisode;
+        Orient(episode, therapist.Id, Now.AddDays(-21), (parent, null), (child, parent.Id));
         episode.MoveTo(EpisodePhase.Active, therapist.Id, "Started", Now.AddDays(-20));
         var s = episode.ScheduleSession(Now.AddDays(-7), 60, therapist.Id, Now.AddDays(-14));
         s.RecordHeld(Now.AddDays(-7), Now.AddDays(-7).AddHours(1), [parent.Id], Modality.InPerson, "Notes", Now);

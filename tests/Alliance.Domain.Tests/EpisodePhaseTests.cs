@@ -9,13 +9,27 @@ public sealed class EpisodePhaseTests
 {
     private static readonly EpisodePhase[] Phases = Enum.GetValues<EpisodePhase>();
 
+    /// <summary>Moves to the first visit or to active work, which MoveTo makes.</summary>
     public static TheoryData<EpisodePhase, EpisodePhase> ForwardMoves
     {
         get
         {
             var data = new TheoryData<EpisodePhase, EpisodePhase>();
             foreach (var from in Phases)
-                foreach (var to in Phases.Where(p => p > from))
+                foreach (var to in Phases.Where(p => p > from && p <= EpisodePhase.Active))
+                    data.Add(from, to);
+            return data;
+        }
+    }
+
+    /// <summary>Moves to the ending or to closed, which have steps of their own.</summary>
+    public static TheoryData<EpisodePhase, EpisodePhase> EndingMoves
+    {
+        get
+        {
+            var data = new TheoryData<EpisodePhase, EpisodePhase>();
+            foreach (var from in Phases)
+                foreach (var to in Phases.Where(p => p > from && p > EpisodePhase.Active))
                     data.Add(from, to);
             return data;
         }
@@ -35,9 +49,7 @@ public sealed class EpisodePhaseTests
 
     private static Episode EpisodeAt(EpisodePhase phase)
     {
-        var episode = NewCase().CurrentEpisode;
-        if (phase != EpisodePhase.Referral)
-            episode.MoveTo(phase, Therapist, "Setting up the test", Now.AddDays(-1));
+        var episode = NewCase().AdvanceTo(phase, Now.AddDays(-1));
         Assert.Equal(phase, episode.Phase);
         return episode;
     }
@@ -46,7 +58,8 @@ public sealed class EpisodePhaseTests
     public void TheTablesCoverEveryPairOfPhasesOnce()
     {
         Assert.Equal(5, Phases.Length);
-        Assert.Equal(10, ForwardMoves.Count);
+        Assert.Equal(3, ForwardMoves.Count);
+        Assert.Equal(7, EndingMoves.Count);
         Assert.Equal(15, SameOrBackwardMoves.Count);
     }
 
@@ -71,6 +84,7 @@ public sealed class EpisodePhaseTests
     public void MovesForwardIncludingSkippingPhases(EpisodePhase from, EpisodePhase to)
     {
         var episode = EpisodeAt(from);
+        if (to == EpisodePhase.Active) episode.Case.Orient(Now);
 
         var change = episode.MoveTo(to, OtherTherapist, "Next step", Now);
 
@@ -78,6 +92,21 @@ public sealed class EpisodePhaseTests
         Assert.Equal(from, change.From);
         Assert.Equal(to, change.To);
         Assert.Same(change, episode.PhaseChanges[^1]);
+    }
+
+    [Theory]
+    [MemberData(nameof(EndingMoves))]
+    public void EndingAndClosingAreStepsOfTheirOwn(EpisodePhase from, EpisodePhase to)
+    {
+        var episode = EpisodeAt(from);
+        var changesBefore = episode.PhaseChanges.Count;
+
+        var e = Assert.Throws<DomainRuleException>(() => episode.MoveTo(to, Therapist, "Skipping the checklist", Now));
+
+        Assert.Equal("phase", e.Field);
+        Assert.Contains(to == EpisodePhase.Closed ? "outcome" : "checklist", e.Message, StringComparison.Ordinal);
+        Assert.Equal(from, episode.Phase);
+        Assert.Equal(changesBefore, episode.PhaseChanges.Count);
     }
 
     [Theory]
@@ -113,6 +142,7 @@ public sealed class EpisodePhaseTests
         var t2 = Now.AddDays(-2);
 
         episode.MoveTo(EpisodePhase.FirstVisit, Therapist, "  First visit booked  ", t1);
+        episode.Case.Orient(t1);
         episode.MoveTo(EpisodePhase.Active, OtherTherapist, "Family agreed to begin", t2);
 
         Assert.Collection(episode.PhaseChanges,
@@ -168,10 +198,10 @@ public sealed class EpisodePhaseTests
     [Fact]
     public void ClosingStampsTheClosingTime()
     {
-        var episode = EpisodeAt(EpisodePhase.Active);
+        var episode = EpisodeAt(EpisodePhase.TerminationPlanned);
         Assert.Null(episode.ClosedAt);
 
-        episode.MoveTo(EpisodePhase.Closed, Therapist, "Planned ending reached", Now);
+        episode.Close(EpisodeOutcome.NotMeasured, [], "Planned ending reached; the goals were met.", Therapist, Now);
 
         Assert.Equal(Now, episode.ClosedAt);
     }

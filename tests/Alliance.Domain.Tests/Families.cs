@@ -28,8 +28,43 @@ internal static class Families
     public static Case ActiveCase()
     {
         var c = NewCase();
-        c.CurrentEpisode.MoveTo(EpisodePhase.Active, Therapist, "Orientation done", Now.AddDays(-21));
+        c.AdvanceTo(EpisodePhase.Active, Now.AddDays(-21));
         return c;
+    }
+
+    /// <summary>Records the family's agreements and every member's (the child assents, the first parent consents for her), in text version 1.</summary>
+    public static void Orient(this Case c, DateTime at)
+    {
+        var e = c.CurrentEpisode;
+        e.RecordFamilyAgreements(SecretsPolicy.NoSecrets, null, YoungPersonSharing.ScoresOnly);
+        var parent = c.Members.First(m => !m.IsChildIn(at.Year));
+        foreach (var m in c.Members)
+            e.RecordAgreement(m, 1, m.IsChildIn(at.Year) ? parent.Id : null, true, true, null, Therapist, at);
+    }
+
+    /// <summary>
+    /// Takes the current episode to a phase the way the process does: orientation before active work, the ending
+    /// checklist before termination planned, and closing with an outcome (never started, dropped out, or not measured).
+    /// </summary>
+    public static Episode AdvanceTo(this Case c, EpisodePhase phase, DateTime at)
+    {
+        var e = c.CurrentEpisode;
+        if (phase == EpisodePhase.Closed && e.Phase is EpisodePhase.Referral)
+        {
+            e.Close(EpisodeOutcome.NeverStarted, [], "The family did not take up the referral.", Therapist, at);
+            return e;
+        }
+        if (phase >= EpisodePhase.FirstVisit && e.Phase < EpisodePhase.FirstVisit) e.MoveTo(EpisodePhase.FirstVisit, Therapist, "First visit booked", at);
+        if (phase >= EpisodePhase.Active && e.Phase < EpisodePhase.Active)
+        {
+            if (e.Agreements.Count == 0) c.Orient(at);
+            e.MoveTo(EpisodePhase.Active, Therapist, "Orientation done", at);
+        }
+        if (phase >= EpisodePhase.TerminationPlanned && e.Phase < EpisodePhase.TerminationPlanned)
+            e.PlanEnding(new EndingChecklist(at.AddDays(7), true, "Call the agency's duty line if things slip.", null), false, Therapist, "Ending planned", at);
+        if (phase == EpisodePhase.Closed && e.Phase < EpisodePhase.Closed)
+            e.Close(EpisodeOutcome.NotMeasured, [], "Planned ending reached; the goals were met.", Therapist, at);
+        return e;
     }
 
     public static IReadOnlyList<Guid> MemberIds(this Case c) => c.Members.Select(m => m.Id).ToList();

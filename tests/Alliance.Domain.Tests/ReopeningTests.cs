@@ -15,7 +15,7 @@ public sealed class ReopeningTests
     private static Case ClosedCase()
     {
         var c = ActiveCase();
-        c.CurrentEpisode.MoveTo(EpisodePhase.Closed, Therapist, "Planned ending reached", Now.AddDays(-7));
+        c.AdvanceTo(EpisodePhase.Closed, Now.AddDays(-7));
         return c;
     }
 
@@ -24,7 +24,7 @@ public sealed class ReopeningTests
     public void DoesNotReopenACaseWhoseEpisodeIsStillOpen(EpisodePhase phase)
     {
         var c = NewCase();
-        if (phase != EpisodePhase.Referral) c.CurrentEpisode.MoveTo(phase, Therapist, "Setting up", Now.AddDays(-3));
+        c.AdvanceTo(phase, Now.AddDays(-3));
 
         var e = Assert.Throws<DomainRuleException>(() => c.Reopen(Therapist, "New referral", Now));
 
@@ -60,7 +60,7 @@ public sealed class ReopeningTests
     {
         var c = ClosedCase();
         c.Reopen(Therapist, "Second referral", Now.AddDays(-6));
-        c.CurrentEpisode.MoveTo(EpisodePhase.Closed, Therapist, "Did not engage", Now.AddDays(-5));
+        c.AdvanceTo(EpisodePhase.Closed, Now.AddDays(-5));
 
         var third = c.Reopen(Therapist, "Third referral", Now);
 

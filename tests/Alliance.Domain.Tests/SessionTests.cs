@@ -34,7 +34,7 @@ public sealed class SessionTests
     public void DoesNotScheduleSessionInAClosedEpisode()
     {
         var c = ActiveCase();
-        c.CurrentEpisode.MoveTo(EpisodePhase.Closed, Therapist, "Ended", Now.AddDays(-1));
+        c.AdvanceTo(EpisodePhase.Closed, Now.AddDays(-1));
 
         var e = Assert.Throws<DomainRuleException>(() => c.CurrentEpisode.ScheduleSession(Now.AddDays(1), 60, Therapist, Now));
 
@@ -47,7 +47,7 @@ public sealed class SessionTests
     {
         var c = ActiveCase();
         var s = ScheduledYesterday(c);
-        c.CurrentEpisode.MoveTo(EpisodePhase.Closed, Therapist, "Ended", Now);
+        c.AdvanceTo(EpisodePhase.Closed, Now);
 
         var e = Assert.Throws<DomainRuleException>(() => RecordHeld(s, Now.AddDays(-1), Now.AddDays(-1).AddHours(1), c.MemberIds()));
 
@@ -278,7 +278,7 @@ public sealed class SessionTests
     {
         var c = ActiveCase();
         c.CurrentEpisode.ScheduleSession(Now.AddDays(-3), 60, Therapist, Now.AddDays(-4));
-        c.CurrentEpisode.MoveTo(EpisodePhase.Closed, Therapist, "Ended", Now.AddDays(-2));
+        c.AdvanceTo(EpisodePhase.Closed, Now.AddDays(-2));
         c.Reopen(Therapist, "Referred again", Now.AddDays(-1));
 
         var s = c.CurrentEpisode.ScheduleSession(Now.AddDays(3), 60, Therapist, Now);

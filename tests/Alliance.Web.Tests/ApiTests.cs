@@ -164,11 +164,21 @@ public sealed class ApiTests(AllianceWebFactory app) : IClassFixture<AllianceWeb
         var client = await app.SignedInAsync(AllianceWebFactory.Therapist);
         var caseId = await CreateCaseAsync(client);
 
+        // Nobody has been oriented: the work cannot begin, and the answer says why.
+        var early = await client.PostAsJsonAsync($"/api/cases/{caseId}/phase", new ChangePhaseRequest(EpisodePhase.Active, "Straight to work"), Json);
+        Assert.Equal(HttpStatusCode.BadRequest, early.StatusCode);
+        Assert.Contains("not been oriented", await early.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var members = (await client.GetFromJsonAsync<CaseDetails>($"/api/cases/{caseId}", Json))!.Members.Select(m => m.Id).ToList();
+        await ProcessApi.OrientAsync(client, caseId, members);
         Assert.Equal(HttpStatusCode.NoContent, (await client.PostAsJsonAsync($"/api/cases/{caseId}/phase", new ChangePhaseRequest(EpisodePhase.Active, "Straight to work"), Json)).StatusCode);
         var back = await client.PostAsJsonAsync($"/api/cases/{caseId}/phase", new ChangePhaseRequest(EpisodePhase.FirstVisit, "Oops"), Json);
         Assert.Equal(HttpStatusCode.BadRequest, back.StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, (await client.PostAsJsonAsync($"/api/cases/{caseId}/reopen", new ReasonRequest("Too early"), Json)).StatusCode);
-        Assert.Equal(HttpStatusCode.NoContent, (await client.PostAsJsonAsync($"/api/cases/{caseId}/phase", new ChangePhaseRequest(EpisodePhase.Closed, "Family moved away"), Json)).StatusCode);
+        // Closing is a step of its own: straight to closed is refused; closing as dropped out records the outcome.
+        Assert.Equal(HttpStatusCode.BadRequest, (await client.PostAsJsonAsync($"/api/cases/{caseId}/phase", new ChangePhaseRequest(EpisodePhase.Closed, "Family moved away"), Json)).StatusCode);
+        var closed = await client.PostAsJsonAsync($"/api/cases/{caseId}/close", new CloseRequest(true, "Family moved away before a planned ending."), Json);
+        Assert.Equal(HttpStatusCode.OK, closed.StatusCode);
+        Assert.Equal(EpisodeOutcome.DroppedOut, (await closed.Content.ReadFromJsonAsync<ClosedResponse>(Json))!.Outcome);
         Assert.Equal(HttpStatusCode.Created, (await client.PostAsJsonAsync($"/api/cases/{caseId}/reopen", new ReasonRequest("Family is back"), Json)).StatusCode);
 
         var details = await client.GetFromJsonAsync<CaseDetails>($"/api/cases/{caseId}", Json);
@@ -176,7 +186,7 @@ public sealed class ApiTests(AllianceWebFactory app) : IClassFixture<AllianceWeb
         Assert.Equal(EpisodePhase.Referral, details.Episode.Phase);
         var first = Assert.Single(details.EarlierEpisodes);
         Assert.Equal([null, EpisodePhase.Referral, EpisodePhase.Active], first.PhaseChanges.Select(p => p.From));
-        Assert.Equal("Family moved away", first.PhaseChanges[^1].Reason);
+        Assert.Equal("Closed: the family stopped coming", first.PhaseChanges[^1].Reason);
         Assert.Equal("Tobias Wrenfield", first.PhaseChanges[^1].By);
     }
 }

@@ -39,6 +39,7 @@ internal static class FeedbackFamilies
             Assert.True(held.IsSuccessStatusCode, $"recording session {i + 1}: {held.StatusCode}");
             sessions.Add(sessionId);
         }
+        await ProcessApi.OrientAsync(therapist, caseId, members);
         return new TestFamily(caseId, members, sessions);
     }
 

@@ -60,6 +60,8 @@ public sealed class RuptureBrowserTests(BrowserFixture fixture) : IClassFixture<
             Assert.True(held.Ok, $"recording the session: {held.Status} {await held.TextAsync()}");
             sessions.Add(sessionId);
         }
+        var oriented = await api.PostAsync(new Uri(site, $"/api/cases/{caseId}/orientation").ToString(), new() { DataObject = ProcessApi.Orientation([robin]) });
+        Assert.True(oriented.Ok, $"recording the orientation: {oriented.Status} {await oriented.TextAsync()}");
 
         await using var phone = await browser.NewContextAsync(new() { ViewportSize = new() { Width = 360, Height = 740 }, IsMobile = true, HasTouch = true });
 

@@ -24,6 +24,7 @@ public sealed class CreateAgency(AllianceDbContext db, StaffAccounts staff, Time
         {
             await using var tx = await db.Database.BeginTransactionAsync(ct).ConfigureAwait(false);
             db.Agencies.Add(agency);
+            db.OrientationTexts.Add(OrientationText.Default(agency.Id, agency.CreatedAt));
             db.Audit(new PendingAudit(agency.Id, db.Actor, AuditActions.Create, "agency", agency.Id.ToString(), null, agency.CreatedAt));
             await db.SaveChangesAsync(ct).ConfigureAwait(false);
             var admin = await staff.CreateAsync(agency.Id, new NewStaff(command.AdminEmail, command.AdminName, [StaffRoles.Admin])).ConfigureAwait(false);

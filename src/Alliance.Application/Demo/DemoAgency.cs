@@ -1,3 +1,5 @@
+using Alliance.Measures;
+using Alliance.Application.Episodes;
 using Alliance.Application.Staff;
 using Alliance.Data;
 using Alliance.Domain;
@@ -74,7 +76,9 @@ public sealed class DemoAgency(AllianceDbContext db, StaffAccounts staff, TimePr
 
         var now = clock.GetUtcNow().UtcDateTime;
         var agency = new Agency(Name, "Europe/London", now.AddDays(-400), isDemo: true);
+        agency.SetProcess(Agency.DefaultReviewEverySessions, offersFollowUp: true);
         db.Agencies.Add(agency);
+        db.OrientationTexts.Add(OrientationText.Default(agency.Id, agency.CreatedAt));
         await db.SaveChangesAsync(ct).ConfigureAwait(false);
 
         var accounts = new List<StaffUser>();
@@ -88,13 +92,17 @@ public sealed class DemoAgency(AllianceDbContext db, StaffAccounts staff, TimePr
         var random = new Random(20261125);
         // Scores draw from their own generator, so the families' sessions stay where they always were.
         var scoreRandom = new Random(20261126);
+        // So do the goals and reviews of the first visits.
+        var talk = new Random(20261128);
         for (var i = 0; i < Families.Length; i++)
         {
             var therapist = therapists[i % therapists.Count];
             var coTherapist = i == 0 ? therapists[1].Id : (Guid?)null;
-            var c = BuildCase(agency, Families[i], therapist.Id, coTherapist, now, random);
+            var c = BuildCase(agency, Families[i], therapist.Id, coTherapist, now, random, talk);
             db.Cases.Add(c);
             DemoScores.Add(db, c, i % therapists.Count, supervisor.Id, scoreRandom);
+            if (Families[i].Phase == EpisodePhase.Closed)
+                CloseDemoEpisode(db, c, c.CurrentEpisode.Sessions.Max(s => s.StartsAt).AddDays(1));
         }
         // The agency's past, so that its expected-trajectory model is fitted from its own closed episodes.
         DemoHistory.Add(db, agency, therapists, now, historicalEpisodes, new Random(20261127));
@@ -107,7 +115,54 @@ public sealed class DemoAgency(AllianceDbContext db, StaffAccounts staff, TimePr
         return true;
     }
 
-    private static Case BuildCase(Agency agency, Family family, Guid therapistId, Guid? coTherapistId, DateTime now, Random random)
+    private static readonly string[] GoalTexts =
+    [
+        "Calmer mornings before school",
+        "Talk to each other without shouting",
+        "One evening a week doing something together",
+        "Agree on house rules about screens and bedtimes",
+        "Feel closer and trust each other again",
+        "Handle worries before they turn into arguments",
+    ];
+
+    // The first visit: the family's agreements, each member's agreement (children assent, a parent consents for them),
+    // two goals in the family's words with how much each matters to each adult, and the plan. A family still at its first
+    // visit has been oriented but has no plan yet, so the guide asks for it.
+    private static void FirstVisit(Case c, Family family, Session session, Guid therapistId, DateTime start, Random random)
+    {
+        var episode = c.CurrentEpisode;
+        if (family.Phase < EpisodePhase.FirstVisit) return;
+        var at = start.AddMinutes(40);
+        episode.RecordFamilyAgreements(family.Members.Length > 2 ? SecretsPolicy.NoSecrets : SecretsPolicy.LimitedSecrets,
+            family.Members.Length > 2 ? null : "Each of us may tell the therapist something alone; the therapist helps us decide how and when to share it.",
+            YoungPersonSharing.ScoresOnly);
+        var guardian = c.Members.First(m => !m.IsChildIn(at.Year));
+        foreach (var m in c.Members)
+            episode.RecordAgreement(m, 1, m.IsChildIn(at.Year) ? guardian.Id : null, true, true, session.Id, therapistId, at);
+        var first = random.Next(0, GoalTexts.Length);
+        foreach (var text in new[] { GoalTexts[first], GoalTexts[(first + 1 + random.Next(0, GoalTexts.Length - 1)) % GoalTexts.Length] })
+        {
+            var goal = episode.AddGoal(text, therapistId, at);
+            foreach (var m in c.Members.Where(m => !m.IsChildIn(at.Year)))
+                episode.RateGoal(goal.Id, m.Id, 3 + random.Next(0, 3), at);
+        }
+        if (family.Phase >= EpisodePhase.Active)
+        {
+            episode.SetPlan(7, 60, null);
+            episode.MoveTo(EpisodePhase.Active, therapistId, "Orientation complete; the family agreed to begin", start.AddHours(2));
+        }
+    }
+
+    // A closed demo episode records its outcome from its scores, as closing in the app does.
+    private static void CloseDemoEpisode(AllianceDbContext db, Case c, DateTime at)
+    {
+        var episode = c.CurrentEpisode;
+        if (episode.Phase != EpisodePhase.TerminationPlanned) return;
+        var result = EpisodeOutcomes.Compute(episode, db.Responses.Local.Where(r => r.CaseId == c.Id), InstrumentCatalog.CreateWithBuiltIns());
+        episode.Close(result.Outcome, result.Members, "Planned ending: the family met its goals and has a plan for setbacks.", c.PrimaryTherapistId, at);
+    }
+
+    private static Case BuildCase(Agency agency, Family family, Guid therapistId, Guid? coTherapistId, DateTime now, Random random, Random talk)
     {
         // Each family has a weekly slot on a working day; held sessions lie in the weeks before the next one.
         var today = agency.ToLocal(now).Date;
@@ -143,8 +198,11 @@ public sealed class DemoAgency(AllianceDbContext db, StaffAccounts staff, TimePr
             var lateBy = random.Next(0, 6);
             session.RecordHeld(start.AddMinutes(lateBy), start.AddMinutes(lateBy + length), attendees,
                 random.Next(0, 5) == 0 ? Modality.Video : Modality.InPerson, Notes[random.Next(Notes.Length)], start.AddMinutes(length + 30));
-            if (n == 0 && family.Phase >= EpisodePhase.Active)
-                episode.MoveTo(EpisodePhase.Active, therapistId, "Orientation complete; the family agreed to begin", start.AddHours(2));
+            if (n == 0)
+                FirstVisit(c, family, session, therapistId, start, talk);
+            if (n == 5 && episode.Phase == EpisodePhase.Active)
+                episode.RecordReview(episode.Goals.ToDictionary(g => g.Id, _ => 3 + talk.Next(0, 5)), ReviewDecision.Continue,
+                    "Progress on both goals; the family wants to keep going at the same pace.", therapistId, start.AddHours(2));
             if (n == 4 && held.Count > 6)
             {
                 // One cancelled extra session in longer episodes, as in real caseloads.
@@ -154,12 +212,15 @@ public sealed class DemoAgency(AllianceDbContext db, StaffAccounts staff, TimePr
         }
 
         if (family.Phase >= EpisodePhase.TerminationPlanned)
-            episode.MoveTo(EpisodePhase.TerminationPlanned, therapistId, "Goals largely met; ending planned with the family", held[^1].AddHours(2));
-        if (family.Phase == EpisodePhase.Closed)
         {
-            episode.MoveTo(EpisodePhase.Closed, therapistId, "Planned ending reached", held[^1].AddDays(1));
-            return c;
+            // The ending of one family still lacks its follow-up, so the checklist shows what an unfinished one looks like.
+            var followUp = family.Phase == EpisodePhase.Closed || family.Name.StartsWith('E') ? next.AddDays(90) : (DateTime?)null;
+            var finalSession = family.Phase == EpisodePhase.Closed ? held[^1] : next;
+            episode.PlanEnding(new EndingChecklist(finalSession, true,
+                    "Use the family meeting each Sunday to talk early about worries; call the agency's duty line if things slide for more than two weeks.", followUp),
+                agencyOffersFollowUp: true, therapistId, "Goals largely met; ending planned with the family", held[^1].AddHours(2));
         }
+        if (family.Phase == EpisodePhase.Closed) return c; // closed once its scores are in (CloseDemoEpisode)
 
         // A referral may not have its first visit booked yet.
         if (family.Phase != EpisodePhase.Referral || random.Next(0, 2) == 0)

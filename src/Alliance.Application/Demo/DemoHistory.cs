@@ -1,3 +1,4 @@
+using Alliance.Application.Episodes;
 using Alliance.Data;
 using Alliance.Domain;
 using Alliance.Measures;
@@ -19,6 +20,7 @@ internal static class DemoHistory
     public static void Add(AllianceDbContext db, Agency agency, IReadOnlyList<StaffUser> therapists, DateTime now, int count, Random random)
     {
         var wellbeing = Catalog.Get("wellbeing-check");
+        var responses = new List<Response>();
         for (var i = 0; i < count; i++)
         {
             var therapist = therapists[i % therapists.Count].Id;
@@ -39,18 +41,29 @@ internal static class DemoHistory
                 var start = opened.AddDays(7 * (n + 1)).Date.AddHours(10 + random.Next(0, 6));
                 var session = episode.ScheduleSession(start, 60, therapist, start.AddDays(-7));
                 session.RecordHeld(start, start.AddMinutes(50 + random.Next(0, 3) * 5), [client.Id], Modality.InPerson, null, start.AddHours(2));
-                if (n == 0) episode.MoveTo(EpisodePhase.Active, therapist, "Orientation complete", start.AddHours(1));
+                if (n == 0)
+                {
+                    episode.RecordFamilyAgreements(SecretsPolicy.NoSecrets, null, YoungPersonSharing.NothingShared);
+                    episode.RecordAgreement(client, 1, null, true, true, session.Id, therapist, start.AddMinutes(40));
+                    episode.SetPlan(7, 60, null);
+                    episode.MoveTo(EpisodePhase.Active, therapist, "Orientation complete", start.AddHours(1));
+                }
                 var expected = intake + (36 - intake) * (1 - Math.Exp(-rate * n));
                 var score = Math.Clamp((int)Math.Round(expected + random.Next(-2, 3)), 0, 40);
                 var authored = new DateTimeOffset(start.AddMinutes(50), TimeSpan.Zero);
                 var scored = ScoredResponse.Create(wellbeing, DemoAnswers.For(wellbeing, score, random),
                     new ResponseDetails(Rater.Client, authored) { Subject = $"Patient/{client.Id}", Encounter = $"Encounter/{session.Id}" });
-                db.Responses.Add(new Response(session, client.Id, wellbeing.Id, RaterRole.Client, null, scored.Score.Total, scored.Score.UnscorableReason,
-                    false, QuestionnaireResponseMapper.ToJson(wellbeing, scored), ResponseSource.Link, authored.UtcDateTime));
+                var response = new Response(session, client.Id, wellbeing.Id, RaterRole.Client, null, scored.Score.Total, scored.Score.UnscorableReason,
+                    false, QuestionnaireResponseMapper.ToJson(wellbeing, scored), ResponseSource.Link, authored.UtcDateTime);
+                responses.Add(response);
+                db.Responses.Add(response);
             }
             var last = episode.Sessions.Max(s => s.StartsAt);
-            episode.MoveTo(EpisodePhase.TerminationPlanned, therapist, "Ending planned with the client", last.AddDays(-8));
-            episode.MoveTo(EpisodePhase.Closed, therapist, "Planned ending reached", last.AddDays(1));
+            episode.PlanEnding(new EndingChecklist(last, true, "Return to the self-help plan made in session; call the agency's duty line if things slip for more than two weeks.", null),
+                agencyOffersFollowUp: false, therapist, "Ending planned with the client", last.AddDays(-8));
+            var result = EpisodeOutcomes.Compute(episode, responses, Catalog);
+            episode.Close(result.Outcome, result.Members, "Planned ending after the agreed sessions; the client has a plan for setbacks.", therapist, last.AddDays(1));
+            responses.Clear();
             db.Cases.Add(c);
         }
     }

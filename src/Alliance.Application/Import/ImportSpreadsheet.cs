@@ -107,6 +107,7 @@ public sealed class ImportSpreadsheet(AllianceDbContext db, StaffAccounts staff,
                 .Where(c => c.AgencyId == agency.Id && names.Contains(c.Name))
                 .Include(c => c.Members)
                 .Include(c => c.Episodes).ThenInclude(e => e.PhaseChanges)
+                .Include(c => c.Episodes).ThenInclude(e => e.Agreements)
                 .Include(c => c.Episodes).ThenInclude(e => e.Sessions).ThenInclude(s => s.Attendees)
                 .AsSplitQuery()
                 .ToListAsync(ct).ConfigureAwait(false);
@@ -246,6 +247,7 @@ public sealed class ImportSpreadsheet(AllianceDbContext db, StaffAccounts staff,
                 var c = CaseFor(record);
                 if (c is null) continue;
                 Members(record, c);
+                OrientedBeforeImport(c);
                 Sessions(record, c);
             }
             Scores();
@@ -316,6 +318,15 @@ public sealed class ImportSpreadsheet(AllianceDbContext db, StaffAccounts staff,
                 Problem("members.csv", lines.Case(record.Id), "case_id", e.Message);
                 return null;
             }
+        }
+
+        // Members of an imported episode were oriented outside Alliance, before the import; later imports of the same
+        // family mark the members they add the same way.
+        private void OrientedBeforeImport(Case c)
+        {
+            var episode = c.CurrentEpisode;
+            if (episode.Phase != EpisodePhase.Closed && episode.PhaseChanges.Any(p => p.Reason.StartsWith(Marker, StringComparison.Ordinal)))
+                episode.RecordOrientedBeforeImport(therapistId, now);
         }
 
         private DateTime? FirstSessionStart(S.CaseRecord record) =>

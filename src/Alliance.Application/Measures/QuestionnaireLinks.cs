@@ -1,3 +1,4 @@
+using Alliance.Application.Episodes;
 using System.Security.Cryptography;
 using System.Text.Json;
 using Alliance.Application.Staff;
@@ -44,11 +45,14 @@ public sealed class QuestionnaireLinks(AllianceDbContext db, AgencyInstruments i
         if (wanted.Select(r => r.MemberId).Distinct().Count() != wanted.Count)
             throw new DomainRuleException("members", "Each member gets one link.");
         var catalog = await instruments.ForAgencyAsync(session.AgencyId, ct).ConfigureAwait(false);
+        await db.LoadConsentAsync(session.Episode, ct).ConfigureAwait(false);
         var year = session.StartsAt.Year;
         foreach (var request in wanted)
         {
             var member = family.Members.FirstOrDefault(m => m.Id == request.MemberId)
                 ?? throw new DomainRuleException("members", "A link is for a member of this family.");
+            // Client-rated questionnaires follow the orientation and the member's consent to them.
+            session.Episode.RequireClientMeasures(member);
             var offered = InstrumentChoices.OfferedTo(member, family, year, catalog).Select(i => i.Id).ToHashSet(StringComparer.Ordinal);
             if (request.InstrumentIds.Distinct(StringComparer.Ordinal).Count() != request.InstrumentIds.Count)
                 throw new DomainRuleException("members", $"A questionnaire is ticked twice for {member.DisplayName}.");

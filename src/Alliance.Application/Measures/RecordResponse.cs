@@ -1,3 +1,4 @@
+using Alliance.Application.Episodes;
 using System.Globalization;
 using Alliance.Application.Feedback;
 using Alliance.Data;
@@ -51,6 +52,14 @@ public sealed class RecordResponse(AllianceDbContext db, CaseFeedback feedback, 
         ArgumentNullException.ThrowIfNull(submitted);
         var errors = AnswerValidator.Validate(submitted.Instrument, submitted.Answers, submitted.Entry);
         if (errors.Count > 0) return new RecordedAnswers(null, null, errors);
+        if (submitted.Source == ResponseSource.Paper && submitted.Rater is RaterRole.Client or RaterRole.Caregiver)
+        {
+            // Answers typed from paper follow the orientation and consent as answers by link do (links are checked when issued).
+            var episode = submitted.Session.Episode;
+            await db.LoadConsentAsync(episode, ct).ConfigureAwait(false);
+            episode.RequireClientMeasures(episode.Case.Members.FirstOrDefault(m => m.Id == submitted.MemberId)
+                ?? throw new DomainRuleException("memberId", "Choose a member of this family."));
+        }
 
         var details = new ResponseDetails(ToRater(submitted.Rater), clock.GetUtcNow())
         {

@@ -218,6 +218,12 @@ namespace Alliance.Data.Postgres.Migrations
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)");
 
+                    b.Property<bool>("OffersFollowUp")
+                        .HasColumnType("boolean");
+
+                    b.Property<int>("ReviewEverySessions")
+                        .HasColumnType("integer");
+
                     b.Property<string>("SignalRulesJson")
                         .HasColumnType("text");
 
@@ -615,14 +621,56 @@ namespace Alliance.Data.Postgres.Migrations
                     b.Property<DateTime?>("ClosedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<string>("ClosingSummary")
+                        .HasColumnType("text")
+                        .HasAnnotation("Alliance:Sensitive", true);
+
+                    b.Property<bool>("FinalMeasuresPlanned")
+                        .HasColumnType("boolean");
+
+                    b.Property<DateTime?>("FinalSessionAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime?>("FollowUpAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<int>("Number")
                         .HasColumnType("integer");
 
                     b.Property<DateTime>("OpenedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<string>("Outcome")
+                        .HasMaxLength(24)
+                        .HasColumnType("character varying(24)");
+
                     b.Property<string>("Phase")
                         .IsRequired()
+                        .HasMaxLength(24)
+                        .HasColumnType("character varying(24)");
+
+                    b.Property<int?>("PlanIntervalDays")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("PlanSessionMinutes")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("PlanSessions")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("RelapsePlan")
+                        .HasColumnType("text")
+                        .HasAnnotation("Alliance:Sensitive", true);
+
+                    b.Property<string>("SecretsPolicy")
+                        .HasMaxLength(24)
+                        .HasColumnType("character varying(24)");
+
+                    b.Property<string>("SecretsRule")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<string>("YoungPersonSharing")
                         .HasMaxLength(24)
                         .HasColumnType("character varying(24)");
 
@@ -634,6 +682,103 @@ namespace Alliance.Data.Postgres.Migrations
                         .IsUnique();
 
                     b.ToTable("episodes", (string)null);
+                });
+
+            modelBuilder.Entity("Alliance.Domain.Goal", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("AgencyId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("CaseId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("CreatedBy")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("EpisodeId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("Position")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasAnnotation("Alliance:Sensitive", true);
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("EpisodeId");
+
+                    b.HasIndex("AgencyId", "EpisodeId");
+
+                    b.ToTable("goals", (string)null);
+                });
+
+            modelBuilder.Entity("Alliance.Domain.GoalImportance", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("AgencyId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("GoalId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("Importance")
+                        .HasColumnType("integer");
+
+                    b.Property<Guid>("MemberId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("GoalId");
+
+                    b.HasIndex("MemberId");
+
+                    b.HasIndex("AgencyId", "GoalId", "MemberId")
+                        .IsUnique();
+
+                    b.ToTable("goal_importance", (string)null);
+                });
+
+            modelBuilder.Entity("Alliance.Domain.GoalProgress", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("AgencyId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("GoalId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("Progress")
+                        .HasColumnType("integer");
+
+                    b.Property<Guid>("ReviewId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("GoalId");
+
+                    b.HasIndex("ReviewId");
+
+                    b.HasIndex("AgencyId", "ReviewId");
+
+                    b.ToTable("goal_progress", (string)null);
                 });
 
             modelBuilder.Entity("Alliance.Domain.Incident", b =>
@@ -817,6 +962,104 @@ namespace Alliance.Data.Postgres.Migrations
                     b.ToTable("members", (string)null);
                 });
 
+            modelBuilder.Entity("Alliance.Domain.MemberAgreement", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("AgencyId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("CaseId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid?>("ConsentingMemberId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("EpisodeId")
+                        .HasColumnType("uuid");
+
+                    b.Property<bool>("FeedbackConsent")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("Form")
+                        .IsRequired()
+                        .HasMaxLength(24)
+                        .HasColumnType("character varying(24)");
+
+                    b.Property<bool>("MeasuresConsent")
+                        .HasColumnType("boolean");
+
+                    b.Property<Guid>("MemberId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("RecordedBy")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid?>("SessionId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("TextVersion")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("EpisodeId");
+
+                    b.HasIndex("MemberId");
+
+                    b.HasIndex("AgencyId", "EpisodeId", "MemberId");
+
+                    b.ToTable("member_agreements", (string)null);
+                });
+
+            modelBuilder.Entity("Alliance.Domain.MemberOutcome", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("AgencyId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("EpisodeId")
+                        .HasColumnType("uuid");
+
+                    b.Property<decimal>("FirstScore")
+                        .HasColumnType("numeric");
+
+                    b.Property<string>("InstrumentId")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<decimal>("LastScore")
+                        .HasColumnType("numeric");
+
+                    b.Property<Guid>("MemberId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Outcome")
+                        .IsRequired()
+                        .HasMaxLength(24)
+                        .HasColumnType("character varying(24)");
+
+                    b.Property<int>("Ratings")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("EpisodeId");
+
+                    b.HasIndex("MemberId");
+
+                    b.HasIndex("AgencyId", "EpisodeId");
+
+                    b.ToTable("member_outcomes", (string)null);
+                });
+
             modelBuilder.Entity("Alliance.Domain.Notification", b =>
                 {
                     b.Property<Guid>("Id")
@@ -854,6 +1097,61 @@ namespace Alliance.Data.Postgres.Migrations
                     b.HasIndex("AgencyId", "RecipientId", "ReadAt");
 
                     b.ToTable("notifications", (string)null);
+                });
+
+            modelBuilder.Entity("Alliance.Domain.OrientationText", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("AgencyId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("ChildWords")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
+                    b.Property<string>("Confidentiality")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
+                    b.Property<string>("Expectations")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
+                    b.Property<string>("MeasuresAndFeedback")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
+                    b.Property<DateTime>("PublishedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid?>("PublishedBy")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Responsibilities")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
+                    b.Property<string>("Roles")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AgencyId", "Version")
+                        .IsUnique();
+
+                    b.ToTable("orientation_texts", (string)null);
                 });
 
             modelBuilder.Entity("Alliance.Domain.PasswordSetupToken", b =>
@@ -929,6 +1227,48 @@ namespace Alliance.Data.Postgres.Migrations
                     b.HasIndex("AgencyId", "EpisodeId");
 
                     b.ToTable("phase_changes", (string)null);
+                });
+
+            modelBuilder.Entity("Alliance.Domain.ProcessOverride", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("AgencyId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("By")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("CaseId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("EpisodeId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid?>("MemberId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<string>("Scope")
+                        .IsRequired()
+                        .HasMaxLength(24)
+                        .HasColumnType("character varying(24)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("EpisodeId");
+
+                    b.HasIndex("AgencyId", "EpisodeId");
+
+                    b.ToTable("process_overrides", (string)null);
                 });
 
             modelBuilder.Entity("Alliance.Domain.QuestionnaireLink", b =>
@@ -1093,6 +1433,47 @@ namespace Alliance.Data.Postgres.Migrations
                     b.HasIndex("AgencyId", "CaseId", "MemberId", "InstrumentId");
 
                     b.ToTable("responses", (string)null);
+                });
+
+            modelBuilder.Entity("Alliance.Domain.Review", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("AfterSessions")
+                        .HasColumnType("integer");
+
+                    b.Property<Guid>("AgencyId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("By")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("CaseId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Decision")
+                        .IsRequired()
+                        .HasMaxLength(24)
+                        .HasColumnType("character varying(24)");
+
+                    b.Property<Guid>("EpisodeId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Note")
+                        .HasColumnType("text")
+                        .HasAnnotation("Alliance:Sensitive", true);
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("EpisodeId");
+
+                    b.HasIndex("AgencyId", "EpisodeId");
+
+                    b.ToTable("reviews", (string)null);
                 });
 
             modelBuilder.Entity("Alliance.Domain.SelfCheck", b =>
@@ -1546,6 +1927,45 @@ namespace Alliance.Data.Postgres.Migrations
                     b.Navigation("Case");
                 });
 
+            modelBuilder.Entity("Alliance.Domain.Goal", b =>
+                {
+                    b.HasOne("Alliance.Domain.Episode", null)
+                        .WithMany("Goals")
+                        .HasForeignKey("EpisodeId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Alliance.Domain.GoalImportance", b =>
+                {
+                    b.HasOne("Alliance.Domain.Goal", null)
+                        .WithMany("Importance")
+                        .HasForeignKey("GoalId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Alliance.Domain.Member", null)
+                        .WithMany()
+                        .HasForeignKey("MemberId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Alliance.Domain.GoalProgress", b =>
+                {
+                    b.HasOne("Alliance.Domain.Goal", null)
+                        .WithMany()
+                        .HasForeignKey("GoalId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Alliance.Domain.Review", null)
+                        .WithMany("Progress")
+                        .HasForeignKey("ReviewId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Alliance.Domain.Incident", b =>
                 {
                     b.HasOne("Alliance.Domain.Case", null)
@@ -1591,12 +2011,51 @@ namespace Alliance.Data.Postgres.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Alliance.Domain.MemberAgreement", b =>
+                {
+                    b.HasOne("Alliance.Domain.Episode", null)
+                        .WithMany("Agreements")
+                        .HasForeignKey("EpisodeId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Alliance.Domain.Member", null)
+                        .WithMany()
+                        .HasForeignKey("MemberId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Alliance.Domain.MemberOutcome", b =>
+                {
+                    b.HasOne("Alliance.Domain.Episode", null)
+                        .WithMany("MemberOutcomes")
+                        .HasForeignKey("EpisodeId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Alliance.Domain.Member", null)
+                        .WithMany()
+                        .HasForeignKey("MemberId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Alliance.Domain.Notification", b =>
                 {
                     b.HasOne("Alliance.Data.StaffUser", null)
                         .WithMany()
                         .HasForeignKey("RecipientId")
                         .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Alliance.Domain.OrientationText", b =>
+                {
+                    b.HasOne("Alliance.Domain.Agency", null)
+                        .WithMany()
+                        .HasForeignKey("AgencyId")
+                        .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
                 });
 
@@ -1613,6 +2072,15 @@ namespace Alliance.Data.Postgres.Migrations
                 {
                     b.HasOne("Alliance.Domain.Episode", null)
                         .WithMany("PhaseChanges")
+                        .HasForeignKey("EpisodeId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Alliance.Domain.ProcessOverride", b =>
+                {
+                    b.HasOne("Alliance.Domain.Episode", null)
+                        .WithMany("Overrides")
                         .HasForeignKey("EpisodeId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
@@ -1645,6 +2113,15 @@ namespace Alliance.Data.Postgres.Migrations
                         .WithMany()
                         .HasForeignKey("SessionId")
                         .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Alliance.Domain.Review", b =>
+                {
+                    b.HasOne("Alliance.Domain.Episode", null)
+                        .WithMany("Reviews")
+                        .HasForeignKey("EpisodeId")
+                        .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
 
@@ -1787,14 +2264,34 @@ namespace Alliance.Data.Postgres.Migrations
 
             modelBuilder.Entity("Alliance.Domain.Episode", b =>
                 {
+                    b.Navigation("Agreements");
+
+                    b.Navigation("Goals");
+
+                    b.Navigation("MemberOutcomes");
+
+                    b.Navigation("Overrides");
+
                     b.Navigation("PhaseChanges");
 
+                    b.Navigation("Reviews");
+
                     b.Navigation("Sessions");
+                });
+
+            modelBuilder.Entity("Alliance.Domain.Goal", b =>
+                {
+                    b.Navigation("Importance");
                 });
 
             modelBuilder.Entity("Alliance.Domain.Incident", b =>
                 {
                     b.Navigation("Entries");
+                });
+
+            modelBuilder.Entity("Alliance.Domain.Review", b =>
+                {
+                    b.Navigation("Progress");
                 });
 
             modelBuilder.Entity("Alliance.Domain.SelfCheck", b =>

@@ -211,6 +211,12 @@ namespace Alliance.Data.Sqlite.Migrations
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
+                    b.Property<bool>("OffersFollowUp")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ReviewEverySessions")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("SignalRulesJson")
                         .HasColumnType("TEXT");
 
@@ -608,14 +614,56 @@ namespace Alliance.Data.Sqlite.Migrations
                     b.Property<DateTime?>("ClosedAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("ClosingSummary")
+                        .HasColumnType("TEXT")
+                        .HasAnnotation("Alliance:Sensitive", true);
+
+                    b.Property<bool>("FinalMeasuresPlanned")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("FinalSessionAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("FollowUpAt")
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("Number")
                         .HasColumnType("INTEGER");
 
                     b.Property<DateTime>("OpenedAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Outcome")
+                        .HasMaxLength(24)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Phase")
                         .IsRequired()
+                        .HasMaxLength(24)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("PlanIntervalDays")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("PlanSessionMinutes")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("PlanSessions")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("RelapsePlan")
+                        .HasColumnType("TEXT")
+                        .HasAnnotation("Alliance:Sensitive", true);
+
+                    b.Property<string>("SecretsPolicy")
+                        .HasMaxLength(24)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SecretsRule")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("YoungPersonSharing")
                         .HasMaxLength(24)
                         .HasColumnType("TEXT");
 
@@ -627,6 +675,103 @@ namespace Alliance.Data.Sqlite.Migrations
                         .IsUnique();
 
                     b.ToTable("episodes", (string)null);
+                });
+
+            modelBuilder.Entity("Alliance.Domain.Goal", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("AgencyId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("CaseId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("CreatedBy")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("EpisodeId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Position")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasAnnotation("Alliance:Sensitive", true);
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("EpisodeId");
+
+                    b.HasIndex("AgencyId", "EpisodeId");
+
+                    b.ToTable("goals", (string)null);
+                });
+
+            modelBuilder.Entity("Alliance.Domain.GoalImportance", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("AgencyId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("GoalId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Importance")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("MemberId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("GoalId");
+
+                    b.HasIndex("MemberId");
+
+                    b.HasIndex("AgencyId", "GoalId", "MemberId")
+                        .IsUnique();
+
+                    b.ToTable("goal_importance", (string)null);
+                });
+
+            modelBuilder.Entity("Alliance.Domain.GoalProgress", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("AgencyId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("GoalId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Progress")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("ReviewId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("GoalId");
+
+                    b.HasIndex("ReviewId");
+
+                    b.HasIndex("AgencyId", "ReviewId");
+
+                    b.ToTable("goal_progress", (string)null);
                 });
 
             modelBuilder.Entity("Alliance.Domain.Incident", b =>
@@ -810,6 +955,104 @@ namespace Alliance.Data.Sqlite.Migrations
                     b.ToTable("members", (string)null);
                 });
 
+            modelBuilder.Entity("Alliance.Domain.MemberAgreement", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("AgencyId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("CaseId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("ConsentingMemberId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("EpisodeId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("FeedbackConsent")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Form")
+                        .IsRequired()
+                        .HasMaxLength(24)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("MeasuresConsent")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("MemberId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("RecordedBy")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("SessionId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("TextVersion")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("EpisodeId");
+
+                    b.HasIndex("MemberId");
+
+                    b.HasIndex("AgencyId", "EpisodeId", "MemberId");
+
+                    b.ToTable("member_agreements", (string)null);
+                });
+
+            modelBuilder.Entity("Alliance.Domain.MemberOutcome", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("AgencyId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("EpisodeId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<decimal>("FirstScore")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("InstrumentId")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<decimal>("LastScore")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("MemberId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Outcome")
+                        .IsRequired()
+                        .HasMaxLength(24)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Ratings")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("EpisodeId");
+
+                    b.HasIndex("MemberId");
+
+                    b.HasIndex("AgencyId", "EpisodeId");
+
+                    b.ToTable("member_outcomes", (string)null);
+                });
+
             modelBuilder.Entity("Alliance.Domain.Notification", b =>
                 {
                     b.Property<Guid>("Id")
@@ -847,6 +1090,61 @@ namespace Alliance.Data.Sqlite.Migrations
                     b.HasIndex("AgencyId", "RecipientId", "ReadAt");
 
                     b.ToTable("notifications", (string)null);
+                });
+
+            modelBuilder.Entity("Alliance.Domain.OrientationText", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("AgencyId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ChildWords")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Confidentiality")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Expectations")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("MeasuresAndFeedback")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("PublishedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("PublishedBy")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Responsibilities")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Roles")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AgencyId", "Version")
+                        .IsUnique();
+
+                    b.ToTable("orientation_texts", (string)null);
                 });
 
             modelBuilder.Entity("Alliance.Domain.PasswordSetupToken", b =>
@@ -922,6 +1220,48 @@ namespace Alliance.Data.Sqlite.Migrations
                     b.HasIndex("AgencyId", "EpisodeId");
 
                     b.ToTable("phase_changes", (string)null);
+                });
+
+            modelBuilder.Entity("Alliance.Domain.ProcessOverride", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("AgencyId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("By")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("CaseId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("EpisodeId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("MemberId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Scope")
+                        .IsRequired()
+                        .HasMaxLength(24)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("EpisodeId");
+
+                    b.HasIndex("AgencyId", "EpisodeId");
+
+                    b.ToTable("process_overrides", (string)null);
                 });
 
             modelBuilder.Entity("Alliance.Domain.QuestionnaireLink", b =>
@@ -1086,6 +1426,47 @@ namespace Alliance.Data.Sqlite.Migrations
                     b.HasIndex("AgencyId", "CaseId", "MemberId", "InstrumentId");
 
                     b.ToTable("responses", (string)null);
+                });
+
+            modelBuilder.Entity("Alliance.Domain.Review", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("AfterSessions")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("AgencyId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("By")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("CaseId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Decision")
+                        .IsRequired()
+                        .HasMaxLength(24)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("EpisodeId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Note")
+                        .HasColumnType("TEXT")
+                        .HasAnnotation("Alliance:Sensitive", true);
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("EpisodeId");
+
+                    b.HasIndex("AgencyId", "EpisodeId");
+
+                    b.ToTable("reviews", (string)null);
                 });
 
             modelBuilder.Entity("Alliance.Domain.SelfCheck", b =>
@@ -1533,6 +1914,45 @@ namespace Alliance.Data.Sqlite.Migrations
                     b.Navigation("Case");
                 });
 
+            modelBuilder.Entity("Alliance.Domain.Goal", b =>
+                {
+                    b.HasOne("Alliance.Domain.Episode", null)
+                        .WithMany("Goals")
+                        .HasForeignKey("EpisodeId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Alliance.Domain.GoalImportance", b =>
+                {
+                    b.HasOne("Alliance.Domain.Goal", null)
+                        .WithMany("Importance")
+                        .HasForeignKey("GoalId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Alliance.Domain.Member", null)
+                        .WithMany()
+                        .HasForeignKey("MemberId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Alliance.Domain.GoalProgress", b =>
+                {
+                    b.HasOne("Alliance.Domain.Goal", null)
+                        .WithMany()
+                        .HasForeignKey("GoalId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Alliance.Domain.Review", null)
+                        .WithMany("Progress")
+                        .HasForeignKey("ReviewId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Alliance.Domain.Incident", b =>
                 {
                     b.HasOne("Alliance.Domain.Case", null)
@@ -1578,12 +1998,51 @@ namespace Alliance.Data.Sqlite.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Alliance.Domain.MemberAgreement", b =>
+                {
+                    b.HasOne("Alliance.Domain.Episode", null)
+                        .WithMany("Agreements")
+                        .HasForeignKey("EpisodeId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Alliance.Domain.Member", null)
+                        .WithMany()
+                        .HasForeignKey("MemberId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Alliance.Domain.MemberOutcome", b =>
+                {
+                    b.HasOne("Alliance.Domain.Episode", null)
+                        .WithMany("MemberOutcomes")
+                        .HasForeignKey("EpisodeId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Alliance.Domain.Member", null)
+                        .WithMany()
+                        .HasForeignKey("MemberId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Alliance.Domain.Notification", b =>
                 {
                     b.HasOne("Alliance.Data.StaffUser", null)
                         .WithMany()
                         .HasForeignKey("RecipientId")
                         .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Alliance.Domain.OrientationText", b =>
+                {
+                    b.HasOne("Alliance.Domain.Agency", null)
+                        .WithMany()
+                        .HasForeignKey("AgencyId")
+                        .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
                 });
 
@@ -1600,6 +2059,15 @@ namespace Alliance.Data.Sqlite.Migrations
                 {
                     b.HasOne("Alliance.Domain.Episode", null)
                         .WithMany("PhaseChanges")
+                        .HasForeignKey("EpisodeId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Alliance.Domain.ProcessOverride", b =>
+                {
+                    b.HasOne("Alliance.Domain.Episode", null)
+                        .WithMany("Overrides")
                         .HasForeignKey("EpisodeId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
@@ -1632,6 +2100,15 @@ namespace Alliance.Data.Sqlite.Migrations
                         .WithMany()
                         .HasForeignKey("SessionId")
                         .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Alliance.Domain.Review", b =>
+                {
+                    b.HasOne("Alliance.Domain.Episode", null)
+                        .WithMany("Reviews")
+                        .HasForeignKey("EpisodeId")
+                        .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
 
@@ -1774,14 +2251,34 @@ namespace Alliance.Data.Sqlite.Migrations
 
             modelBuilder.Entity("Alliance.Domain.Episode", b =>
                 {
+                    b.Navigation("Agreements");
+
+                    b.Navigation("Goals");
+
+                    b.Navigation("MemberOutcomes");
+
+                    b.Navigation("Overrides");
+
                     b.Navigation("PhaseChanges");
 
+                    b.Navigation("Reviews");
+
                     b.Navigation("Sessions");
+                });
+
+            modelBuilder.Entity("Alliance.Domain.Goal", b =>
+                {
+                    b.Navigation("Importance");
                 });
 
             modelBuilder.Entity("Alliance.Domain.Incident", b =>
                 {
                     b.Navigation("Entries");
+                });
+
+            modelBuilder.Entity("Alliance.Domain.Review", b =>
+                {
+                    b.Navigation("Progress");
                 });
 
             modelBuilder.Entity("Alliance.Domain.SelfCheck", b =>

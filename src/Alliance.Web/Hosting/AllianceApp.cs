@@ -113,6 +113,7 @@ public static class AllianceApp
             o.Conventions.AuthorizePage("/Cases/Details", Policies.CaseReader);
             o.Conventions.AuthorizeFolder("/Audit", Policies.AuditReader);
             o.Conventions.AuthorizeFolder("/Sessions", Policies.Clinician);
+            o.Conventions.AuthorizeFolder("/Process", Policies.Clinician);
         }).AddMvcOptions(o =>
         {
             // The domain's rules give the messages, in the clinician's words; no generic "field is required".
@@ -162,6 +163,7 @@ public static class AllianceApp
 
         app.MapRazorPages();
         app.MapAllianceApi();
+        app.MapProcessApi();
         Alliance.Web.Features.Fhir.FhirEndpoints.MapFhir(app);
         app.MapMeasuresApi();
         app.MapAlertApi();

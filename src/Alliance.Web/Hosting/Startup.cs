@@ -28,6 +28,9 @@ public static class Startup
         services.AddScoped<GetCase>();
         services.AddScoped<CreateCase>();
         services.AddScoped<ChangeCase>();
+        services.AddScoped<Alliance.Application.Episodes.OrientationTexts>();
+        services.AddScoped<Alliance.Web.Features.Process.ProcessWork>();
+        services.AddScoped<Alliance.Web.Features.Process.GetProcess>();
         services.AddScoped<SessionWork>();
         services.AddScoped<AgencyAdministration>();
         services.AddScoped<BreakGlass>();

@@ -16,6 +16,11 @@ internal static class CaseLoading
             .Include(c => c.Assignments)
             .Include(c => c.Episodes).ThenInclude(e => e.PhaseChanges)
             .Include(c => c.Episodes).ThenInclude(e => e.Sessions).ThenInclude(s => s.Attendees)
+            .Include(c => c.Episodes).ThenInclude(e => e.Agreements)
+            .Include(c => c.Episodes).ThenInclude(e => e.Overrides)
+            .Include(c => c.Episodes).ThenInclude(e => e.Goals).ThenInclude(g => g.Importance)
+            .Include(c => c.Episodes).ThenInclude(e => e.Reviews).ThenInclude(r => r.Progress)
+            .Include(c => c.Episodes).ThenInclude(e => e.MemberOutcomes)
             .AsSplitQuery()
             .SingleOrDefaultAsync(c => c.Id == caseId, ct).ConfigureAwait(false)
             ?? throw new NotFoundException();

@@ -16,12 +16,6 @@ public sealed class DetailsModel(GetCase getCase, ChangeCase change, SessionWork
         public int? BirthYear { get; set; }
     }
 
-    public sealed class PhaseInput
-    {
-        public EpisodePhase Phase { get; set; }
-        public string Reason { get; set; } = "";
-    }
-
     public sealed class TransferInput
     {
         public Guid TherapistId { get; set; }
@@ -32,7 +26,6 @@ public sealed class DetailsModel(GetCase getCase, ChangeCase change, SessionWork
     public CaseDetails Case { get; private set; } = null!;
     public LocalTime Time { get; private set; } = null!;
     public MemberInput Member { get; set; } = new();
-    public PhaseInput Phase { get; set; } = new();
     public TransferInput Transfer { get; set; } = new();
     public bool CanTransfer { get; private set; }
     public IReadOnlyList<(Guid Id, string Name)> Therapists { get; private set; } = [];
@@ -50,16 +43,6 @@ public sealed class DetailsModel(GetCase getCase, ChangeCase change, SessionWork
         if (await TryAsync(() => change.HandleAsync(Actor, new AddMemberCommand(Id, input.DisplayName, input.Role, input.BirthYear), ct), "Member"))
             return Done($"{input.DisplayName.Trim()} was added to the family.");
         Open = "member";
-        await LoadAsync(ct);
-        return Page();
-    }
-
-    public async Task<IActionResult> OnPostPhaseAsync([FromForm(Name = "Phase")] PhaseInput input, CancellationToken ct)
-    {
-        Phase = input;
-        if (await TryAsync(() => change.HandleAsync(Actor, new ChangePhaseCommand(Id, input.Phase, input.Reason), ct), "Phase"))
-            return Done($"The episode moved to {Words.Of(input.Phase)}.");
-        Open = "phase";
         await LoadAsync(ct);
         return Page();
     }
@@ -124,8 +107,6 @@ public sealed class DetailsModel(GetCase getCase, ChangeCase change, SessionWork
         Scores = await scores.HandleAsync(Actor, Id, ct);
         if (!Actor.IsTherapist && !Actor.IsSupervisor) GlassUntil = await breakGlass.CurrentGrantAsync(Actor, Id, ct);
         Alerts = await alerts.ForCaseAsync(Actor, Id, ct);
-        var next = Case.Episode.Phase + 1;
-        if (Phase.Phase <= Case.Episode.Phase && next <= EpisodePhase.Closed) Phase.Phase = next;
         CanTransfer = Actor.IsSupervisor && await db.SupervisionLines.AnyAsync(l => l.SupervisorId == Actor.StaffId && l.SuperviseeId == Case.PrimaryTherapistId && l.EndedAt == null, ct);
         if (CanTransfer)
         {

@@ -16,7 +16,8 @@ public sealed record CaseDetails(
     EpisodeView Episode,
     IReadOnlyList<EpisodeView> EarlierEpisodes,
     IReadOnlyList<AssignmentView> Assignments,
-    string TimeZoneId);
+    string TimeZoneId,
+    [property: System.Text.Json.Serialization.JsonIgnore] Process.CaseProcess Process);
 
 public sealed record MemberView(Guid Id, string DisplayName, FamilyRole Role, int? BirthYear, int? Age, bool IsChild);
 
@@ -32,7 +33,7 @@ public sealed record SessionView(Guid Id, int Number, SessionStatus Status, Date
     IReadOnlyList<Guid> AttendeeIds, string? Notes, string? StatusReason);
 
 /// <summary>Reads one case the actor may see.</summary>
-public sealed class GetCase(AllianceDbContext db, TimeProvider clock, Alliance.Application.Auditing.AuditReads reads)
+public sealed class GetCase(AllianceDbContext db, TimeProvider clock, Alliance.Application.Auditing.AuditReads reads, Process.GetProcess process)
 {
     public async Task<CaseDetails> HandleAsync(Actor actor, Guid caseId, CancellationToken ct)
     {
@@ -58,6 +59,7 @@ public sealed class GetCase(AllianceDbContext db, TimeProvider clock, Alliance.A
             View(c.CurrentEpisode),
             c.Episodes.Where(e => e.Number != c.CurrentEpisode.Number).OrderByDescending(e => e.Number).Select(View).ToList(),
             c.Assignments.OrderBy(a => a.At).Select(a => new AssignmentView(Name(a.FromTherapistId), Name(a.ToTherapistId), a.At, Name(a.ByStaffId), a.Reason)).ToList(),
-            agency.TimeZoneId);
+            agency.TimeZoneId,
+            await process.ForAsync(actor, c, ct).ConfigureAwait(false));
     }
 }

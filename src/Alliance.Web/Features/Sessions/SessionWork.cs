@@ -24,7 +24,11 @@ public sealed class SessionWork(AllianceDbContext db, TimeProvider clock, Allian
         ArgumentNullException.ThrowIfNull(actor);
         ArgumentNullException.ThrowIfNull(command);
         var c = await db.LoadVisibleCaseAsync(actor, command.CaseId, ct).ConfigureAwait(false);
-        var session = c.CurrentEpisode.ScheduleSession(command.ScheduledStart, command.ScheduledMinutes, actor.StaffId, Now);
+        var episode = c.CurrentEpisode;
+        var session = episode.ScheduleSession(command.ScheduledStart, command.ScheduledMinutes, actor.StaffId, Now);
+        // The first session booked for a referral is its first visit.
+        if (episode.Phase == EpisodePhase.Referral)
+            episode.MoveTo(EpisodePhase.FirstVisit, actor.StaffId, "First visit booked", Now);
         db.Sessions.Add(session);
         await db.SaveChangesAsync(ct).ConfigureAwait(false);
         return session.Id;

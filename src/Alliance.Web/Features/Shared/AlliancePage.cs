@@ -100,6 +100,13 @@ public static class Words
 
     public static string Of(EpisodePhase phase) => Episode.Describe(phase);
 
+    public static string Of(ReviewDecision decision) => decision switch
+    {
+        ReviewDecision.Continue => "continue as planned",
+        ReviewDecision.ChangeApproach => "change the approach",
+        _ => "plan an ending",
+    };
+
     /// <summary>Upper-cases the first letter.</summary>
     public static string Capital(string s) => string.IsNullOrEmpty(s) ? s : char.ToUpperInvariant(s[0]) + s[1..];
 }

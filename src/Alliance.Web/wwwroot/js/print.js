@@ -1,0 +1,2 @@
+// The orientation sheet's Print button.
+document.getElementById('print')?.addEventListener('click', () => window.print());
