@@ -182,6 +182,69 @@ public sealed class BoundaryDataTests
         Assert.Equal(0, await db.Contacts.CountAsync());
     }
 
+    // Hand-worked against the library's documented defaults. The plan: a 50-minute session every 14 days, 4 sessions.
+    // Held on days -21, -14, -10, -7 (the seed's, 60 min) and -3: five in the last 28 days, where the plan allows
+    // ceil(28 / 14) = 2 and one more is tolerated, so more often than planned; five held against four planned; and
+    // three of the latest five ran 80 minutes, more than 50 + 15, so longer than planned. A note carries a mobile number.
+    // Intake: 20 insurance-funded referrals, 18 accepted, against 20 publicly funded, 4 accepted: Fisher's exact
+    // two-sided p is far below 0.05 after Holm over the two comparisons, and every expected count is at least 9.
+    [SkippableTheory]
+    [MemberData(nameof(TestDatabase.ProviderData), MemberType = typeof(TestDatabase))]
+    public async Task TheLibrarysDetectorsBecomeYellowLightsAndTheSelectionPatternIsTheSupervisorsOnly(string provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        var (agencyId, therapist, supervisor, caseId, member) = await SeedAsync(database);
+        Guid plainCase;
+        await using (var db = database.OpenFor(agencyId))
+        {
+            var c = await db.Cases.Include(x => x.Members).Include(x => x.Episodes).ThenInclude(e => e.Sessions).ThenInclude(s => s.Attendees).SingleAsync(x => x.Id == caseId);
+            var episode = c.CurrentEpisode;
+            episode.SetPlan(14, 50, 4);
+            foreach (var (days, minutes, note) in new[] { (-21, 80, (string?)null), (-14, 80, null), (-10, 50, "Mum gave me her mobile, 07911 123456, to text about Thursday."), (-3, 80, null) })
+            {
+                var s = episode.ScheduleSession(Now.AddDays(days), 50, therapist, Now.AddDays(-30));
+                s.RecordHeld(Now.AddDays(days), Now.AddDays(days).AddMinutes(minutes), [member], Modality.InPerson, note, Now);
+            }
+            // A family without a plan, seen as often: no plan to compare with, so no light about it.
+            var other = Case.Open(agencyId, "Brightwater family", therapist, null, therapist, Now.AddDays(-40));
+            var m = other.AddMember("Kit Brightwater", FamilyRole.Client, 1990, Now.AddDays(-40));
+            foreach (var days in new[] { -21, -14, -10, -7, -3 })
+                other.CurrentEpisode.ScheduleSession(Now.AddDays(days), 50, therapist, Now.AddDays(-30)).RecordHeld(Now.AddDays(days), Now.AddDays(days).AddMinutes(90), [m.Id], Modality.InPerson, null, Now);
+            db.Cases.Add(other);
+            plainCase = other.Id;
+            var funding = new ReferralField(agencyId, "Funding source", ["Insurance", "Public"], Now.AddDays(-200));
+            db.ReferralFields.Add(funding);
+            for (var i = 0; i < 40; i++)
+            {
+                var insured = i < 20;
+                var accepted = insured ? i < 18 : i < 24;
+                db.IntakeDecisions.Add(new IntakeDecision(agencyId, therapist, null, $"R-{i}", accepted ? IntakeOutcome.Accepted : IntakeOutcome.Declined, "Noted",
+                    new Dictionary<ReferralField, string> { [funding] = insured ? "Insurance" : "Public" }, Now.AddDays(-100 + i)));
+            }
+            await db.SaveChangesAsync();
+        }
+
+        var clock = new FixedClock(Now);
+        await using (var db = database.OpenFor(agencyId))
+        {
+            var lights = new YellowLights(db, new SelfCheckWork(db, clock), clock, [new LibraryDetectors(db, clock)]);
+            var own = await lights.ForTherapistAsync(agencyId, therapist, forSupervisor: false, default);
+            var kinds = own.Where(l => l.CaseId == caseId).Select(l => l.Kind).ToHashSet();
+            Assert.Superset(new HashSet<string> { "sessions-more-frequent-than-plan", "sessions-beyond-planned-number", "sessions-longer-than-plan", "contact-detail-in-text" }, kinds);
+            Assert.DoesNotContain(own, l => l.CaseId == plainCase && l.Kind.StartsWith("sessions-", StringComparison.Ordinal));
+            Assert.DoesNotContain(own, l => l.Kind == "selection-pattern");
+            var detail = own.Single(l => l.Kind == "contact-detail-in-text");
+            Assert.DoesNotContain("123456", detail.Evidence, StringComparison.Ordinal);
+            Assert.Equal("Ashdown family", detail.CaseName);
+            Assert.All(own, l => Assert.False(string.IsNullOrWhiteSpace(l.Explanation + l.Consider)));
+
+            var forSupervisor = await lights.ForTherapistAsync(agencyId, therapist, forSupervisor: true, default);
+            var pattern = Assert.Single(forSupervisor, l => l.Kind == "selection-pattern" && l.Evidence.Contains("Insurance", StringComparison.Ordinal));
+            Assert.True(pattern.SupervisorOnly);
+            Assert.Null(pattern.CaseId);
+        }
+    }
+
     private sealed class FixedClock(DateTime now) : TimeProvider
     {
         public override DateTimeOffset GetUtcNow() => new(now, TimeSpan.Zero);

@@ -179,6 +179,45 @@ public sealed class BoundaryTests(AllianceWebFactory app) : IClassFixture<Allian
     }
 
     [Fact]
+    public async Task ATherapistWhoIsAlsoASupervisorFindsNoTraceOfAReportAboutThemInTheAuditSearch()
+    {
+        var email = $"ts{Guid.NewGuid():N}@harbourlight.example";
+        var (me, caseId, memberId, sessionId) = await app.AsOperatorAsync(async sp =>
+        {
+            var db = sp.GetRequiredService<AllianceDbContext>();
+            var agency = await db.Agencies.Select(a => a.Id).SingleAsync();
+            var created = await sp.GetRequiredService<StaffAccounts>().CreateAsync(agency, new NewStaff(email, "Wren Halloway", [StaffRoles.Therapist, StaffRoles.Supervisor]), "quiet-harbour-lantern-7");
+            var imogen = await db.Users.Where(u => u.Email == AllianceWebFactory.Supervisor).Select(u => u.Id).SingleAsync();
+            db.SupervisionLines.Add(new SupervisionLine(agency, imogen, created.Id, DateTime.UtcNow));
+            var c = Case.Open(agency, "Larkspur family", created.Id, null, created.Id, DateTime.UtcNow.AddDays(-20));
+            var m = c.AddMember("Ivy Larkspur", FamilyRole.Client, 1992, DateTime.UtcNow.AddDays(-20));
+            var session = c.CurrentEpisode.ScheduleSession(DateTime.UtcNow.AddDays(-2), 50, created.Id, DateTime.UtcNow.AddDays(-10));
+            session.RecordHeld(DateTime.UtcNow.AddDays(-2), DateTime.UtcNow.AddDays(-2).AddMinutes(50), [m.Id], Modality.InPerson, null, DateTime.UtcNow);
+            db.Cases.Add(c);
+            await db.SaveChangesAsync();
+            return (created.Id, c.Id, m.Id, session.Id);
+        });
+        var token = await LinkAsync(new Family(caseId, "Larkspur family", memberId, sessionId, me, me));
+        var id = await FamilyReportsAsync(token, "She read my messages aloud to my partner without asking.", IncidentCategory.Disrespect);
+
+        var wren = await app.SignedInAsync(email, "quiet-harbour-lantern-7");
+        Assert.Equal(HttpStatusCode.NotFound, (await wren.GetAsync($"/api/incidents/{id}")).StatusCode);
+        Assert.DoesNotContain(id.ToString(), await wren.GetStringAsync("/api/incidents"), StringComparison.Ordinal);
+        var trail = await wren.GetFromJsonAsync<List<Alliance.Web.Features.Audit.AuditLine>>($"/api/audit?caseId={caseId}", Json);
+        Assert.NotEmpty(trail!);
+        Assert.DoesNotContain(trail!, l => l.Record.StartsWith("incident", StringComparison.Ordinal));
+        var auditPage = System.Net.WebUtility.HtmlDecode(await wren.GetStringAsync($"/audit?caseId={caseId}"));
+        var at = auditPage.IndexOf("incident", StringComparison.OrdinalIgnoreCase);
+        Assert.True(at < 0, at < 0 ? "" : auditPage.Substring(Math.Max(0, at - 300), 600));
+        Assert.Contains("No open incidents.", await wren.GetStringAsync("/supervision/boundaries"), StringComparison.Ordinal);
+
+        // The admin's search shows that the report was written (not what it says).
+        var admin = await app.SignedInAsync(AllianceWebFactory.Admin);
+        var adminTrail = await admin.GetFromJsonAsync<List<Alliance.Web.Features.Audit.AuditLine>>($"/api/audit?caseId={caseId}", Json);
+        Assert.Contains(adminTrail!, l => l.Record == "incident" && l.Action == "create");
+    }
+
+    [Fact]
     public async Task TheFamilyLinkReadsNothingAndOnlyAValidLinkCanReport()
     {
         var f = await TobiasFamilyAsync();

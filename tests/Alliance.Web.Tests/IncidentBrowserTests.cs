@@ -55,6 +55,8 @@ public sealed class IncidentBrowserTests(BrowserFixture fixture) : IClassFixture
             DataObject = new { actualStart = start, actualEnd = start.AddMinutes(50), attendeeIds = new[] { sam }, modality = "InPerson", notes = (string?)null },
         });
         Assert.True(held.Ok, $"recording the session: {held.Status}");
+        var oriented = await api.PostAsync(new Uri(site, $"/api/cases/{caseId}/orientation").ToString(), new() { DataObject = ProcessApi.Orientation([sam]) });
+        Assert.True(oriented.Ok, $"recording the orientation: {oriented.Status} {await oriented.TextAsync()}");
         await therapist.GotoAsync(new Uri(site, $"/sessions/{sessionId}/measures").ToString());
         var ticked = therapist.Locator("fieldset.member-choice input[type=checkbox]:checked");
         while (await ticked.CountAsync() > 0)

@@ -144,7 +144,7 @@ public sealed class IncidentWork(AllianceDbContext db, TimeProvider clock)
         await db.SaveChangesAsync(ct).ConfigureAwait(false);
     }
 
-    /// <summary>True when an incident on the case concerns the staff member (so that other views can leave its traces out).</summary>
+    /// <summary>The incidents that concern the staff member, so that other views (the audit search) can leave their traces out.</summary>
     public static IQueryable<Guid> ConcerningIds(AllianceDbContext db, Guid staffId)
     {
         ArgumentNullException.ThrowIfNull(db);

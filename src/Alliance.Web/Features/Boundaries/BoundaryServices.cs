@@ -14,5 +14,6 @@ internal static class BoundaryServices
         services.AddScoped<YellowLights>();
         services.AddScoped<IntakeWork>();
         services.AddScoped<BoundarySettingsWork>();
+        services.AddScoped<IBoundaryDetectors, LibraryDetectors>();
     }
 }
