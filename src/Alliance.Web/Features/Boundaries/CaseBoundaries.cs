@@ -10,7 +10,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Alliance.Web.Features.Boundaries;
 
 /// <summary>What the case page shows of boundary watch: the contact log, reporting and asking for assistance.</summary>
-public sealed record CaseBoundariesModel(Guid CaseId, IReadOnlyList<(Guid Id, string Name)> Members, IReadOnlyList<ContactView> Contacts,
+public sealed record CaseBoundariesModel(Guid CaseId, IReadOnlyList<ContactView> Contacts,
     IReadOnlyList<IncidentSummary> Incidents, LocalTime Time, bool CanWrite, bool CanAsk);
 
 /// <summary>The case page's boundary section, rendered where the case page includes it; its forms post to their own pages.</summary>
@@ -20,10 +20,9 @@ public sealed class CaseBoundariesViewComponent(ContactLog contacts, IncidentWor
     {
         var actor = HttpContext.User.RequireActor();
         var ct = HttpContext.RequestAborted;
-        var family = await db.VisibleCases(actor).Include(c => c.Members).AsNoTracking().SingleAsync(c => c.Id == caseId, ct);
+        var family = await db.VisibleCases(actor).AsNoTracking().SingleAsync(c => c.Id == caseId, ct);
         var agency = await db.LoadAgencyAsync(actor, ct);
         var model = new CaseBoundariesModel(caseId,
-            family.Members.OrderBy(m => m.Position).Select(m => (m.Id, m.DisplayName)).ToList(),
             await contacts.ListAsync(actor, caseId, ct),
             await incidents.ForCaseAsync(actor, caseId, ct),
             new LocalTime(agency.TimeZoneId),

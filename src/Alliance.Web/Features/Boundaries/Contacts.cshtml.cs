@@ -5,6 +5,7 @@ using Alliance.Web.Features.Shared;
 using Alliance.Web.Hosting;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
 
 namespace Alliance.Web.Features.Boundaries;
 
@@ -26,6 +27,8 @@ public sealed class ContactsModel(ContactLog log, Alliance.Data.AllianceDbContex
     [BindProperty] public ContactInput Input { get; set; } = new();
     public IReadOnlyList<ContactView> Contacts { get; private set; } = [];
     public LocalTime Time { get; private set; } = null!;
+    public IReadOnlyList<(Guid Id, string Name)> Members { get; private set; } = [];
+    public bool CanWrite => Actor.IsTherapist || Actor.IsSupervisor;
 
     public async Task OnGetAsync(CancellationToken ct) => await LoadAsync(ct);
 
@@ -49,6 +52,8 @@ public sealed class ContactsModel(ContactLog log, Alliance.Data.AllianceDbContex
     private async Task LoadAsync(CancellationToken ct)
     {
         Contacts = await log.ListAsync(Actor, CaseId, ct);
+        Members = (await db.Members.Where(m => m.CaseId == CaseId).OrderBy(m => m.Position).Select(m => new { m.Id, m.DisplayName }).ToListAsync(ct))
+            .Select(m => (m.Id, m.DisplayName)).ToList();
         Time = new LocalTime((await db.LoadAgencyAsync(Actor, ct)).TimeZoneId);
     }
 }
