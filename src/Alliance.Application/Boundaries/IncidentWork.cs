@@ -216,7 +216,8 @@ public sealed class IncidentWork(AllianceDbContext db, TimeProvider clock)
         var what = IncidentWords.Say(incident.Category);
         var where = family is null ? "" : $" concerning the {family.Name} case";
         var by = incident.ReportedByFamily ? " by a family member" : "";
-        foreach (var supervisor in await SupervisorsForAsync(incident, ct).ConfigureAwait(false))
+        var supervisors = await SupervisorsForAsync(incident, ct).ConfigureAwait(false);
+        foreach (var supervisor in supervisors)
             db.Notifications.Add(new Notification(incident.AgencyId, supervisor, NotificationKind,
                 $"High priority: an incident ({what}) was reported{by}{where}. Read it and respond under Supervision, Incidents.", null, now));
         var adminRole = await db.Roles.Where(r => r.Name == StaffRoles.Admin).Select(r => r.Id).SingleOrDefaultAsync(ct).ConfigureAwait(false);
@@ -224,7 +225,10 @@ public sealed class IncidentWork(AllianceDbContext db, TimeProvider clock)
             .Select(u => u.Id).ToListAsync(ct).ConfigureAwait(false);
         foreach (var admin in admins.Where(a => a != incident.ConcernsStaffId))
             db.Notifications.Add(new Notification(incident.AgencyId, admin, NotificationKind,
-                $"An incident was reported: {what}{(family is null ? "" : $", {family.Name} case")}. Its supervisor has been told; what it says is kept for them.", null, now));
+                supervisors.Count > 0
+                    ? $"An incident was reported: {what}{(family is null ? "" : $", {family.Name} case")}. Its supervisor has been told; what it says is kept for them."
+                    : $"An incident was reported: {what}{(family is null ? "" : $", {family.Name} case")}. No supervisor is set up for it: set up supervision now so that someone can read it and respond.",
+                null, now));
     }
 
     private async Task<IReadOnlyList<IncidentSummary>> SummariesAsync(Actor actor, IReadOnlyList<Incident> incidents, CancellationToken ct)
