@@ -116,9 +116,13 @@ public sealed partial class Episode
     /// <summary>Marks every member not yet oriented as oriented outside Alliance, before their records were imported.</summary>
     public void RecordOrientedBeforeImport(Guid by, DateTime now)
     {
-        foreach (var m in Case.Members.Where(m => !_agreements.Exists(a => a.MemberId == m.Id)))
+        var added = 0;
+        foreach (var m in Case.Members.Where(m => !_agreements.Exists(a => a.MemberId == m.Id)).ToList())
+        {
             _agreements.Add(new MemberAgreement(this, m.Id, 0, AgreementForm.RecordedBeforeImport, null, true, true, null, by, now));
-        Case.Touch();
+            added++;
+        }
+        if (added > 0) Case.Touch();
     }
 
     /// <summary>Where the member stands with the orientation in this episode.</summary>
@@ -129,7 +133,8 @@ public sealed partial class Episode
     public IReadOnlyList<Member> MembersInvolved()
     {
         var came = _sessions.Where(s => s.Status == SessionStatus.Held).SelectMany(s => s.Attendees).Select(a => a.MemberId).ToHashSet();
-        return came.Count == 0 ? Case.Members.ToList() : Case.Members.Where(m => came.Contains(m.Id)).ToList();
+        var family = Case.Members.OrderBy(m => m.Position);
+        return came.Count == 0 ? family.ToList() : family.Where(m => came.Contains(m.Id)).ToList();
     }
 
     /// <summary>Records that the therapist goes past a process rule, and why.</summary>
@@ -148,30 +153,27 @@ public sealed partial class Episode
         return o;
     }
 
-    /// <summary>Refuses client-rated questionnaires for a member who has not been oriented (unless the therapist recorded why) or who said no to them.</summary>
-    public void RequireClientMeasures(Member member)
+    /// <summary>Why client-rated questionnaires may not be sent to the member (not oriented, with no reason recorded to go ahead; or they said no), or null when they may.</summary>
+    public string? WhyNoClientMeasures(Member member)
     {
         ArgumentNullException.ThrowIfNull(member);
         var latest = _agreements.Where(a => a.MemberId == member.Id).MaxBy(a => a.At);
         if (latest is { MeasuresConsent: false })
-            throw new DomainRuleException("members", $"{member.DisplayName} did not consent to the questionnaires. If they change their mind, record it with the orientation first.");
+            return $"{member.DisplayName} did not consent to the questionnaires. If they change their mind, record it with the orientation first.";
         if (latest is null && !IsOverridden(OverrideScope.ClientMeasures, member.Id))
-            throw new DomainRuleException("members", $"{member.DisplayName} has not been oriented yet. Go through the orientation with them first, or record why the questionnaires go ahead without it.");
+            return $"{member.DisplayName} has not been oriented yet. Go through the orientation with them first, or record why the questionnaires go ahead without it.";
+        return null;
+    }
+
+    /// <summary>Refuses client-rated questionnaires for a member who has not been oriented (unless the therapist recorded why) or who said no to them.</summary>
+    public void RequireClientMeasures(Member member)
+    {
+        if (WhyNoClientMeasures(member) is { } why)
+            throw new DomainRuleException("members", why);
     }
 
     /// <summary>True when the member may be sent client-rated questionnaires.</summary>
-    public bool AllowsClientMeasures(Member member)
-    {
-        try
-        {
-            RequireClientMeasures(member);
-            return true;
-        }
-        catch (DomainRuleException)
-        {
-            return false;
-        }
-    }
+    public bool AllowsClientMeasures(Member member) => WhyNoClientMeasures(member) is null;
 
     /// <summary>True when the member agreed that their scores may be looked at with the family.</summary>
     public bool AllowsFeedbackConversation(Guid memberId) =>

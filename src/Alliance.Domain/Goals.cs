@@ -44,11 +44,10 @@ public enum ChangeOutcome
 }
 
 /// <summary>A goal of the family for the episode, in their own words.</summary>
-public sealed class Goal : IAuditedRecord
+public sealed class Goal : EpisodeRecord
 {
-    string IAuditedRecord.AuditType => "goal";
-    Guid IAuditedRecord.AuditId => Id;
-    Guid? IAuditedRecord.AuditCaseId => CaseId;
+    /// <inheritdoc/>
+    protected override string RecordType => "goal";
 
     /// <summary>Longest goal, in characters.</summary>
     public const int MaxLength = 300;
@@ -57,26 +56,14 @@ public sealed class Goal : IAuditedRecord
 
     private Goal() { }
 
-    internal Goal(Episode e, int position, string text, Guid by, DateTime now)
+    internal Goal(Episode e, int position, string text, Guid by, DateTime now) : base(e)
     {
-        Id = Guid.NewGuid();
-        AgencyId = e.AgencyId;
-        CaseId = e.CaseId;
-        EpisodeId = e.Id;
         Position = position;
         Text = RequireText(text);
         CreatedBy = by;
         CreatedAt = now;
     }
 
-    /// <summary>Identity.</summary>
-    public Guid Id { get; private set; }
-    /// <summary>The agency.</summary>
-    public Guid AgencyId { get; private set; }
-    /// <summary>The case.</summary>
-    public Guid CaseId { get; private set; }
-    /// <summary>The episode.</summary>
-    public Guid EpisodeId { get; private set; }
     /// <summary>1, 2, 3... in the order the family named them.</summary>
     public int Position { get; private set; }
     /// <summary>The goal in the family's words (sensitive).</summary>
@@ -143,22 +130,17 @@ public sealed class GoalImportance
 }
 
 /// <summary>A review of the work inside the active phase: progress on each goal and what to do next.</summary>
-public sealed class Review : IAuditedRecord
+public sealed class Review : EpisodeRecord
 {
-    string IAuditedRecord.AuditType => "review";
-    Guid IAuditedRecord.AuditId => Id;
-    Guid? IAuditedRecord.AuditCaseId => CaseId;
+    /// <inheritdoc/>
+    protected override string RecordType => "review";
 
     private readonly List<GoalProgress> _progress = [];
 
     private Review() { }
 
-    internal Review(Episode e, int afterSessions, ReviewDecision decision, string? note, Guid by, DateTime now)
+    internal Review(Episode e, int afterSessions, ReviewDecision decision, string? note, Guid by, DateTime now) : base(e)
     {
-        Id = Guid.NewGuid();
-        AgencyId = e.AgencyId;
-        CaseId = e.CaseId;
-        EpisodeId = e.Id;
         AfterSessions = afterSessions;
         Decision = decision;
         Note = string.IsNullOrWhiteSpace(note) ? null : note.Trim();
@@ -166,14 +148,6 @@ public sealed class Review : IAuditedRecord
         At = now;
     }
 
-    /// <summary>Identity.</summary>
-    public Guid Id { get; private set; }
-    /// <summary>The agency.</summary>
-    public Guid AgencyId { get; private set; }
-    /// <summary>The case.</summary>
-    public Guid CaseId { get; private set; }
-    /// <summary>The episode.</summary>
-    public Guid EpisodeId { get; private set; }
     /// <summary>How many sessions had been held in the episode when it was reviewed.</summary>
     public int AfterSessions { get; private set; }
     /// <summary>What was decided.</summary>

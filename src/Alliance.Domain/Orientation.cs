@@ -147,21 +147,16 @@ public sealed record OrientationParts(string Expectations, string Responsibiliti
 }
 
 /// <summary>One member's acknowledgement of the orientation in one episode: who, in which version of the text, what they consented to.</summary>
-public sealed class MemberAgreement : IAuditedRecord
+public sealed class MemberAgreement : EpisodeRecord
 {
-    string IAuditedRecord.AuditType => "orientation";
-    Guid IAuditedRecord.AuditId => Id;
-    Guid? IAuditedRecord.AuditCaseId => CaseId;
+    /// <inheritdoc/>
+    protected override string RecordType => "orientation";
 
     private MemberAgreement() { }
 
     internal MemberAgreement(Episode e, Guid memberId, int textVersion, AgreementForm form, Guid? consentingMemberId,
-        bool measuresConsent, bool feedbackConsent, Guid? sessionId, Guid recordedBy, DateTime now)
+        bool measuresConsent, bool feedbackConsent, Guid? sessionId, Guid recordedBy, DateTime now) : base(e)
     {
-        Id = Guid.NewGuid();
-        AgencyId = e.AgencyId;
-        CaseId = e.CaseId;
-        EpisodeId = e.Id;
         MemberId = memberId;
         TextVersion = textVersion;
         Form = form;
@@ -173,14 +168,6 @@ public sealed class MemberAgreement : IAuditedRecord
         At = now;
     }
 
-    /// <summary>Identity.</summary>
-    public Guid Id { get; private set; }
-    /// <summary>The agency.</summary>
-    public Guid AgencyId { get; private set; }
-    /// <summary>The case.</summary>
-    public Guid CaseId { get; private set; }
-    /// <summary>The episode.</summary>
-    public Guid EpisodeId { get; private set; }
     /// <summary>The member who agreed or assented.</summary>
     public Guid MemberId { get; private set; }
     /// <summary>The version of the agency's orientation text; 0 when it was recorded before import.</summary>
@@ -202,20 +189,15 @@ public sealed class MemberAgreement : IAuditedRecord
 }
 
 /// <summary>A process rule the therapist went past, with who, when and why.</summary>
-public sealed class ProcessOverride : IAuditedRecord
+public sealed class ProcessOverride : EpisodeRecord
 {
-    string IAuditedRecord.AuditType => "process-override";
-    Guid IAuditedRecord.AuditId => Id;
-    Guid? IAuditedRecord.AuditCaseId => CaseId;
+    /// <inheritdoc/>
+    protected override string RecordType => "process-override";
 
     private ProcessOverride() { }
 
-    internal ProcessOverride(Episode e, OverrideScope scope, Guid? memberId, string reason, Guid by, DateTime now)
+    internal ProcessOverride(Episode e, OverrideScope scope, Guid? memberId, string reason, Guid by, DateTime now) : base(e)
     {
-        Id = Guid.NewGuid();
-        AgencyId = e.AgencyId;
-        CaseId = e.CaseId;
-        EpisodeId = e.Id;
         Scope = scope;
         MemberId = memberId;
         Reason = reason;
@@ -223,14 +205,6 @@ public sealed class ProcessOverride : IAuditedRecord
         At = now;
     }
 
-    /// <summary>Identity.</summary>
-    public Guid Id { get; private set; }
-    /// <summary>The agency.</summary>
-    public Guid AgencyId { get; private set; }
-    /// <summary>The case.</summary>
-    public Guid CaseId { get; private set; }
-    /// <summary>The episode.</summary>
-    public Guid EpisodeId { get; private set; }
     /// <summary>The rule gone past.</summary>
     public OverrideScope Scope { get; private set; }
     /// <summary>The member it is for; null for every member.</summary>

@@ -69,7 +69,7 @@ public static class ProcessGuide
     {
         ArgumentNullException.ThrowIfNull(episode);
         ArgumentNullException.ThrowIfNull(settings);
-        var members = episode.Case.Members;
+        var members = episode.Case.Members.OrderBy(m => m.Position).ToList();
         var orientation = members.Select(m => episode.OrientationOf(m.Id, settings.CurrentTextVersion)).ToList();
         var name = members.ToDictionary(m => m.Id, m => m.DisplayName);
         var notOriented = orientation.Where(o => !o.IsOriented).Select(o => name[o.MemberId]).ToList();
@@ -116,6 +116,9 @@ public static class ProcessGuide
             _ => new NextStep(NextAction.Close, "After the final session, close the episode: its outcome is read from the scores."),
         };
 
+        // The next step already names who to orient; the reminder would say it twice.
+        if (next.Action == NextAction.Orient)
+            reminders.RemoveAll(r => r.StartsWith("Not yet oriented", StringComparison.Ordinal) && notOriented.All(n => next.Text.Contains(n, StringComparison.Ordinal)));
         var oriented = orientation.Count(o => o.IsOriented);
         string? Detail(EpisodePhase p) => p switch
         {

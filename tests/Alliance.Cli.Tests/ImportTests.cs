@@ -112,6 +112,25 @@ public sealed partial class ImportTests : IDisposable
     }
 
     [Fact]
+    [Trait("Capability", "Process")]
+    public async Task ImportedEpisodesCountAsOrientedBeforeImportOnceEach()
+    {
+        await CreateAgencyAsync();
+        var (code, _, error) = await ImportAsync(Example("small"));
+        Assert.True(code == 0, error);
+        (code, _, error) = await ImportAsync(Example("small"));
+        Assert.True(code == 0, error);
+
+        await using var db = Open();
+        var members = await db.Members.CountAsync();
+        var agreements = await db.MemberAgreements.AsNoTracking().ToListAsync();
+        Assert.Equal(120, members);
+        Assert.Equal(members, agreements.Count);
+        Assert.Equal(members, agreements.Select(a => a.MemberId).Distinct().Count());
+        Assert.All(agreements, a => Assert.Equal((AgreementForm.RecordedBeforeImport, 0, true), (a.Form, a.TextVersion, a.MeasuresConsent)));
+    }
+
+    [Fact]
     public async Task ImportingTheSameFolderTwiceChangesNothing()
     {
         await CreateAgencyAsync();

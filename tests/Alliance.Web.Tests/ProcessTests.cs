@@ -98,7 +98,9 @@ public sealed class ProcessTests(AllianceWebFactory app) : IClassFixture<Allianc
         var tobias = await app.SignedInAsync(AllianceWebFactory.Therapist);
         var f = await FirstVisitAsync(tobias);
 
-        // Links are refused for a member not yet oriented, and the work cannot begin.
+        // The questionnaire page says who is not oriented yet; links are refused for them, and the work cannot begin.
+        var measures = WebUtility.HtmlDecode(await tobias.GetStringAsync($"/sessions/{f.SessionId}/measures"));
+        Assert.Contains("Kit Process has not been oriented yet.", measures, StringComparison.Ordinal);
         var (html, tokens) = await tobias.IssueAsync(f.SessionId, (f.Mum, ["wellbeing-check"]));
         Assert.Empty(tokens);
         Assert.Contains("Jo Process has not been oriented yet", WebUtility.HtmlDecode(html), StringComparison.Ordinal);
@@ -193,6 +195,16 @@ public sealed class ProcessTests(AllianceWebFactory app) : IClassFixture<Allianc
         Assert.Contains("Session recordings are deleted after 30 days.", sheet, StringComparison.Ordinal);
         Assert.Contains("text version 2", sheet, StringComparison.Ordinal);
         Assert.Contains("no secrets", sheet, StringComparison.Ordinal);
+        // Reviews every 4 sessions and a follow-up on the ending checklist, as the admin sets them.
+        var refused = await admin.PostFormAsync("/admin/process?handler=Settings", new Dictionary<string, string> { ["Settings.ReviewEverySessions"] = "1" }, "/admin/process");
+        Assert.Contains("Propose a review every 2 to 52 sessions.", WebUtility.HtmlDecode(await refused.Content.ReadAsStringAsync()), StringComparison.Ordinal);
+        var saved = await admin.PostFormAsync("/admin/process?handler=Settings", new Dictionary<string, string> { ["Settings.ReviewEverySessions"] = "4", ["Settings.OffersFollowUp"] = "true" }, "/admin/process");
+        Assert.Equal(HttpStatusCode.Redirect, saved.StatusCode);
+        var agency = await own.AsOperatorAsync(async sp => await sp.GetRequiredService<AllianceDbContext>().Agencies.AsNoTracking().SingleAsync());
+        Assert.Equal((4, true), (agency.ReviewEverySessions, agency.OffersFollowUp));
+        Assert.Equal(HttpStatusCode.NoContent, (await tobias.PostAsync($"/api/cases/{f.CaseId}/begin", null)).StatusCode);
+        Assert.Contains("Follow-up (the agency offers one)", WebUtility.HtmlDecode(await tobias.GetStringAsync($"/cases/{f.CaseId}/ending")), StringComparison.Ordinal);
+
         var publication = await own.AsOperatorAsync(async sp =>
             await sp.GetRequiredService<AllianceDbContext>().AuditEntries.AsNoTracking().CountAsync(e => e.RecordType == "orientation-text" && e.Action == AuditActions.Create));
         Assert.Equal(1, publication);
@@ -262,5 +274,31 @@ public sealed class ProcessTests(AllianceWebFactory app) : IClassFixture<Allianc
         Assert.Contains("Not yet oriented", orientation, StringComparison.Ordinal);
         Assert.Contains("duty to warn or protect", orientation, StringComparison.Ordinal);
         Assert.Contains("assents", orientation, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TheFamilysFeedbackViewShowsOnlyWhoConsentedAndAYoungPersonAsTheFamilyAgreed()
+    {
+        var tobias = await app.SignedInAsync(AllianceWebFactory.Therapist);
+        var f = await FirstVisitAsync(tobias);
+        var body = ProcessApi.Orientation([f.Mum, f.Dad, f.Child], f.Mum, f.SessionId, [f.Child]) with { YoungPersonSharing = YoungPersonSharing.NothingShared };
+        body = body with { Members = body.Members!.Select(m => m.MemberId == f.Dad ? m with { Feedback = false } : m).ToList() };
+        Assert.Equal(HttpStatusCode.NoContent, (await tobias.PostAsJsonAsync($"/api/cases/{f.CaseId}/orientation", body, Json)).StatusCode);
+        var family = new TestFamily(f.CaseId, [f.Mum, f.Dad, f.Child], [f.SessionId]);
+        await FeedbackFamilies.ScoreAsync(app, family, (0, 0, "wellbeing-check", 30, "{}"), (0, 1, "wellbeing-check", 28, "{}"), (0, 2, "wellbeing-check", 26, "{}"));
+
+        var page = WebUtility.HtmlDecode(await tobias.GetStringAsync($"/sessions/{f.SessionId}/feedback"));
+
+        Assert.Contains($"id=\"fb-{f.Mum}\"", page, StringComparison.Ordinal);
+        Assert.DoesNotContain($"id=\"fb-{f.Dad}\"", page, StringComparison.Ordinal);
+        Assert.DoesNotContain($"id=\"fb-{f.Child}\"", page, StringComparison.Ordinal);
+        Assert.Contains("Sam Process's answers are not shown: they have not agreed to look at their scores with the family", page, StringComparison.Ordinal);
+        Assert.Contains("Kit Process's answers are not shown: the family agreed that parents do not see a young person's answers", page, StringComparison.Ordinal);
+
+        // The family changes its mind: parents may see the young person's scores.
+        var again = ProcessApi.Orientation([f.Child], f.Mum, f.SessionId, [f.Child]) with { YoungPersonSharing = YoungPersonSharing.ScoresOnly };
+        Assert.Equal(HttpStatusCode.NoContent, (await tobias.PostAsJsonAsync($"/api/cases/{f.CaseId}/orientation", again, Json)).StatusCode);
+        page = WebUtility.HtmlDecode(await tobias.GetStringAsync($"/sessions/{f.SessionId}/feedback"));
+        Assert.Contains($"id=\"fb-{f.Child}\"", page, StringComparison.Ordinal);
     }
 }

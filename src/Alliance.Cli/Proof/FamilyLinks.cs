@@ -40,10 +40,14 @@ internal static class FamilyLinks
                 .OrderBy(c => c.Name).Take(500)
                 .Include(c => c.Members)
                 .Include(c => c.Episodes).ThenInclude(e => e.Sessions)
+                .Include(c => c.Episodes).ThenInclude(e => e.Agreements)
+                .Include(c => c.Episodes).ThenInclude(e => e.Overrides)
                 .AsSplitQuery()
                 .ToListAsync(ct).ConfigureAwait(false);
-            families = families.Where(c => c.CurrentEpisode.Phase != EpisodePhase.Closed && c.Members.Count > 0).OrderBy(c => c.Name, StringComparer.Ordinal).ToList();
-            if (families.Count == 0) throw new InvalidOperationException("The database has no open family to mint questionnaire links for.");
+            // Questionnaires go to members who were oriented and consented, as in the app.
+            families = families.Where(c => c.CurrentEpisode.Phase != EpisodePhase.Closed && c.Members.Any(c.CurrentEpisode.AllowsClientMeasures))
+                .OrderBy(c => c.Name, StringComparer.Ordinal).ToList();
+            if (families.Count == 0) throw new InvalidOperationException("The database has no open family with an oriented member to mint questionnaire links for.");
 
             var now = DateTime.UtcNow;
             foreach (var family in families)
@@ -58,7 +62,7 @@ internal static class FamilyLinks
 
                 var catalog = await instruments.ForAgencyAsync(family.AgencyId, ct).ConfigureAwait(false);
                 var requests = new List<LinkRequest>();
-                foreach (var member in family.Members)
+                foreach (var member in family.Members.Where(family.CurrentEpisode.AllowsClientMeasures))
                 {
                     var offered = InstrumentChoices.OfferedTo(member, family, session.StartsAt.Year, catalog)
                         .Where(i => InstrumentChoices.FamilyRater(i) == RaterRole.Client)

@@ -58,8 +58,11 @@ public static class AuditLedger
         {
             var expectedSequence = 1L;
             var previous = AuditEntry.Genesis;
-            // Read in storage order (the row id), so that entries whose numbers were swapped show up as reordered.
-            var entries = db.AuditEntries.AsNoTracking().Where(e => e.AgencyId == agency).OrderBy(e => e.Id).AsAsyncEnumerable();
+            // Read in storage order (the row id), so that entries whose numbers were swapped show up as reordered. Only
+            // the entries the head (read first) already counts: a writer appending while the trail is verified is not
+            // a gap at the end (an entry and its head move in one transaction).
+            var upTo = heads.TryGetValue(agency, out var known) ? known.LastSequence : long.MaxValue;
+            var entries = db.AuditEntries.AsNoTracking().Where(e => e.AgencyId == agency && e.Sequence <= upTo).OrderBy(e => e.Id).AsAsyncEnumerable();
             await foreach (var e in entries.WithCancellation(ct).ConfigureAwait(false))
             {
                 var where = string.Create(CultureInfo.InvariantCulture, $"agency {agency}, entry {e.Sequence} (row {e.Id})");

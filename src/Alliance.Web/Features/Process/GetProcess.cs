@@ -78,7 +78,8 @@ public sealed class GetProcess(AllianceDbContext db, OrientationTexts texts, Aud
     /// <summary>Where the next step is done, for the case page's button.</summary>
     public static (string Href, string Label)? Link(Guid caseId, NextAction action) => action switch
     {
-        NextAction.ScheduleFirstVisit or NextAction.ScheduleSession => ($"/cases/{caseId}/sessions/new", "Schedule a session"),
+        NextAction.ScheduleFirstVisit => ($"/cases/{caseId}/sessions/new", "Book the first visit"),
+        NextAction.ScheduleSession => ($"/cases/{caseId}/sessions/new", "Book the next session"),
         NextAction.Orient or NextAction.HoldFirstVisit => ($"/cases/{caseId}/orientation", "Go through the orientation"),
         NextAction.RecordGoals or NextAction.RecordPlan => ($"/cases/{caseId}/goals", "Goals and plan"),
         NextAction.StartActiveWork => ($"/cases/{caseId}/orientation#begin", "Begin the active work"),

@@ -46,13 +46,13 @@ public sealed class ProcessWork(AllianceDbContext db, OrientationTexts texts, Ag
     {
         ArgumentNullException.ThrowIfNull(actor);
         ArgumentNullException.ThrowIfNull(command);
+        var c = await db.LoadVisibleCaseAsync(actor, command.CaseId, ct).ConfigureAwait(false);
         var missing = Topics.Where(t => !command.TopicsCovered.Contains(t.Key)).Select(t => t.Title).ToList();
         if (missing.Count > 0)
             throw new DomainRuleException("topics", $"Go through every part of the checklist with the family; not yet ticked: {string.Join("; ", missing)}.");
         var present = command.Members.Where(m => m.Present).ToList();
         if (present.Count == 0)
             throw new DomainRuleException("members", "Tick each member who is here and agrees (or, for a child, assents).");
-        var c = await db.LoadVisibleCaseAsync(actor, command.CaseId, ct).ConfigureAwait(false);
         var text = await texts.CurrentAsync(c.AgencyId, ct).ConfigureAwait(false);
         var episode = c.CurrentEpisode;
         episode.RecordFamilyAgreements(command.SecretsPolicy, command.SecretsRule, command.YoungPersonSharing);

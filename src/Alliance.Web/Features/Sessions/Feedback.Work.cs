@@ -17,8 +17,9 @@ public sealed record RecordFeedbackCommand(Guid SessionId, bool Discussed);
 /// <summary>A session's feedback as the family sees it on a shared screen.</summary>
 /// <param name="Held">False while the session is planned (or did not take place): nothing to show yet.</param>
 /// <param name="Discussed">What the therapist recorded: discussed, not discussed, or null when not recorded.</param>
+/// <param name="NotShown">Members who came but whose answers stay out of the shared view, and why.</param>
 public sealed record SessionFeedbackView(Guid CaseId, string CaseName, Guid SessionId, int SessionNumber, DateTime StartsAt, string TimeZoneId,
-    bool Held, bool? Discussed, IReadOnlyList<MemberFeedback> Members);
+    bool Held, bool? Discussed, IReadOnlyList<MemberFeedback> Members, IReadOnlyList<string> NotShown);
 
 /// <summary>One member who came to the session, with what their own answers say.</summary>
 public sealed record MemberFeedback(Guid MemberId, string Name, IReadOnlyList<FeedbackTopic> Topics);
@@ -58,8 +59,9 @@ public sealed record FeedbackChart(IReadOnlyList<FeedbackDot> Dots, string Label
 /// for a feedback gap, in the same save). Only the scores of the members' own answers are read, never written answers.
 /// </summary>
 /// <remarks>
-/// Which members see what will follow the family's secrets policy and each member's consent once those settings exist;
-/// until then the view shows the members who attended the session, each with their own answers only.
+/// The view shows the members who came to the session and agreed, at orientation, to have their scores looked at with
+/// the family; a young person's scores only when the family agreed that parents may see them. Each left out is named,
+/// with the reason, for the therapist (the family sees only that some answers are discussed elsewhere).
 /// </remarks>
 public sealed class SessionFeedback(AllianceDbContext db, AgencyRules agencyRules, AuditReads reads, CaseFeedback feedback)
 {
@@ -74,6 +76,7 @@ public sealed class SessionFeedback(AllianceDbContext db, AgencyRules agencyRule
         reads.Record(db, c.AgencyId, "session-feedback", session.Id, c.Id);
         var held = session.Status == SessionStatus.Held;
         var members = new List<MemberFeedback>();
+        var notShown = new List<string>();
         if (held)
         {
             var rules = (await agencyRules.ForAgencyAsync(db, agency, ct).ConfigureAwait(false)).Rules;
@@ -89,13 +92,33 @@ public sealed class SessionFeedback(AllianceDbContext db, AgencyRules agencyRule
                 .ToListAsync(ct).ConfigureAwait(false);
             foreach (var member in c.Members.Where(m => attending.Contains(m.Id)).OrderBy(m => m.Position))
             {
+                if (WhyNotShown(session.Episode, member, session.StartsAt.Year) is { } why)
+                {
+                    notShown.Add(why);
+                    continue;
+                }
                 var own = rows.Where(r => r.MemberId == member.Id)
                     .Select(r => (r.InstrumentId, numbers[r.SessionId].Number, numbers[r.SessionId].Year, r.Score))
                     .ToList();
                 members.Add(new MemberFeedback(member.Id, member.DisplayName, TopicsOf(member, own, session.Number, rules)));
             }
         }
-        return new SessionFeedbackView(c.Id, c.Name, session.Id, session.Number, session.StartsAt, agency.TimeZoneId, held, session.FeedbackDiscussed, members);
+        return new SessionFeedbackView(c.Id, c.Name, session.Id, session.Number, session.StartsAt, agency.TimeZoneId, held, session.FeedbackDiscussed, members, notShown);
+    }
+
+    /// <summary>Age below which a member is a young person whose answers parents see only as the family agreed.</summary>
+    public const int AdultAge = 18;
+
+    /// <summary>Why a member's answers stay out of the family's shared view, or null when they are shown.</summary>
+    public static string? WhyNotShown(Episode episode, Member member, int year)
+    {
+        ArgumentNullException.ThrowIfNull(episode);
+        ArgumentNullException.ThrowIfNull(member);
+        if (!episode.AllowsFeedbackConversation(member.Id))
+            return $"{member.DisplayName}'s answers are not shown: they have not agreed to look at their scores with the family (orientation).";
+        if (member.AgeIn(year) < AdultAge && episode.YoungPersonSharing == YoungPersonSharing.NothingShared)
+            return $"{member.DisplayName}'s answers are not shown: the family agreed that parents do not see a young person's answers. Talk about them with {member.DisplayName} alone.";
+        return null;
     }
 
     public async Task RecordAsync(Actor actor, RecordFeedbackCommand command, CancellationToken ct)

@@ -23,7 +23,7 @@ public sealed class MeasuresModel(Alliance.Data.AllianceDbContext db, GetSession
     }
 
     /// <summary>A member and what they can be asked.</summary>
-    public sealed record MemberOffer(Guid MemberId, string Name, string About, IReadOnlyList<Instrument> Offered, IReadOnlySet<string> Ticked);
+    public sealed record MemberOffer(Guid MemberId, string Name, string About, IReadOnlyList<Instrument> Offered, IReadOnlySet<string> Ticked, string? Blocked);
 
     /// <summary>A link just issued, shown this once.</summary>
     public sealed record IssuedLinkView(string Name, string Url, string QrCode, string Expires, IReadOnlyList<string> Titles);
@@ -95,10 +95,12 @@ public sealed class MeasuresModel(Alliance.Data.AllianceDbContext db, GetSession
         Offers = taking.Select(m =>
         {
             var offered = InstrumentChoices.OfferedTo(m, Case, year, catalog);
+            // A member not oriented (or who said no) is shown why, and nothing is ticked for them.
+            var blocked = Session.Episode.WhyNoClientMeasures(m);
             var ticked = posted?.FirstOrDefault(p => p.MemberId == m.Id)?.Instruments
-                ?? (posted is null ? InstrumentChoices.Defaults(m, year, Session.Episode.Phase, taking.Count, offered) : []);
+                ?? (posted is null && blocked is null ? InstrumentChoices.Defaults(m, year, Session.Episode.Phase, taking.Count, offered) : []);
             var about = Words.Of(m.Role) + (m.AgeIn(year) is { } age ? ", " + age.ToString(CultureInfo.InvariantCulture) : "");
-            return new MemberOffer(m.Id, m.DisplayName, about, offered, ticked.ToHashSet(StringComparer.Ordinal));
+            return new MemberOffer(m.Id, m.DisplayName, about, offered, ticked.ToHashSet(StringComparer.Ordinal), blocked);
         }).ToList();
     }
 
