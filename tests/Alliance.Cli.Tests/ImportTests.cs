@@ -74,7 +74,7 @@ public sealed partial class ImportTests : IDisposable
         var (code, output, error) = await ImportAsync(Example("small"));
         Assert.True(code == 0, error);
         Assert.Contains("families: 60 in the folder, 60 new", output, StringComparison.Ordinal);
-        Assert.Contains("contacts.csv: 36 contacts validated, kept for the contact log when it exists", output, StringComparison.Ordinal);
+        Assert.Contains("contacts: 36 in the folder, 36 new", output, StringComparison.Ordinal);
         Assert.Equal((60, 120, 532, 1970), TakeFour(await CountsAsync()));
 
         (code, output, error) = await ImportAsync(Example("edge"), "new.therapist@northside.example", "--agency", agency.ToString());
@@ -142,6 +142,46 @@ public sealed partial class ImportTests : IDisposable
         Assert.Contains("scores: 1970 in the folder, 0 new, 1970 already imported", output, StringComparison.Ordinal);
         Assert.DoesNotContain("set-password", output, StringComparison.Ordinal);
         Assert.Equal(before, await CountsAsync());
+    }
+
+    [Fact]
+    [Trait("Capability", "Boundaries")]
+    public async Task ContactsGoIntoTheLogOnceAndRaiseTheContactAlertsOfTheGoldenExample()
+    {
+        await CreateAgencyAsync();
+        var (code, output, error) = await ImportAsync(Example("small"));
+        Assert.True(code == 0, error);
+        Assert.Contains("contacts: 36 in the folder, 36 new", output, StringComparison.Ordinal);
+
+        await using (var db = Open())
+        {
+            Assert.Equal(36, await db.Contacts.CountAsync());
+            Assert.All(await db.Contacts.ToListAsync(), c => Assert.True(c.Imported));
+            // The first row: C0000000,M1,2025-07-11T10:15,in-person-outside,client,23.
+            var agency = await db.Agencies.SingleAsync();
+            var c0 = await db.Cases.Include(c => c.Members).SingleAsync(c => c.Name == "C0000000");
+            var first = await db.Contacts.SingleAsync(c => c.CaseId == c0.Id && c.Means == ContactMeans.InPersonOutside && c.Minutes == 23);
+            Assert.Equal(new DateTime(2025, 7, 11, 10, 15, 0), agency.ToLocal(first.At));
+            Assert.Equal(ContactStartedBy.Family, first.StartedBy);
+            Assert.Equal(c0.Members.OrderBy(m => m.Position).First().Id, first.MemberId);
+        }
+
+        // The second import finds every contact already in the log.
+        (code, output, error) = await ImportAsync(Example("small"));
+        Assert.True(code == 0, error);
+        Assert.Contains("contacts: 36 in the folder, 0 new, 36 already imported", output, StringComparison.Ordinal);
+
+        await using (var db = Open())
+        {
+            Assert.Equal(36, await db.Contacts.CountAsync());
+            // Evaluated in the app, the stored contacts raise what the format's golden file small.expected-alerts.csv
+            // lists for them: 21 personal-contact and 9 out-of-hours-contact alerts.
+            foreach (var id in await db.Cases.Select(c => c.Id).ToListAsync())
+                await new Alliance.Application.Feedback.CaseFeedback(db, TimeProvider.System).EvaluateAsync(id);
+            await db.SaveChangesAsync();
+            Assert.Equal(21, await db.Alerts.CountAsync(a => a.Kind == "personal-contact"));
+            Assert.Equal(9, await db.Alerts.CountAsync(a => a.Kind == "out-of-hours-contact"));
+        }
     }
 
     [Fact]

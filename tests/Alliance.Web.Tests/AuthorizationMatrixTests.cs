@@ -35,7 +35,7 @@ public sealed partial class AuthorizationMatrixTests(AllianceWebFactory app, ITe
     [Fact]
     public async Task EveryEndpointAnswersEveryCallerAsThePolicySays()
     {
-        var (caseId, sessionId, staffId, lineId, alertId, responseId) = await FixturesAsync();
+        var (caseId, sessionId, staffId, lineId, alertId, responseId, incidentId, requestId) = await FixturesAsync();
         var outsider = await app.CreateOtherAgencyTherapistAsync();
         Caller[] callers =
         [
@@ -62,7 +62,7 @@ public sealed partial class AuthorizationMatrixTests(AllianceWebFactory app, ITe
                     || endpoint.Metadata.GetMetadata<Microsoft.AspNetCore.Mvc.Abstractions.ActionDescriptor>() is not null;
                 // Page forms post with an antiforgery token and run the same handlers as their GET; the GET is the cell.
                 var methods = isPage ? ["GET"] : endpoint.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? ["GET"];
-                var path = "/" + Fill(route, caseId, sessionId, staffId, lineId, alertId, responseId) + (route == "api/audit" ? $"?caseId={caseId}" : "");
+                var path = "/" + Fill(route, caseId, sessionId, staffId, lineId, alertId, responseId, incidentId, requestId) + (route == "api/audit" ? $"?caseId={caseId}" : "");
                 var anonymous = endpoint.Metadata.GetMetadata<IAllowAnonymous>() is not null;
                 var roles = RolesFor(endpoint);
                 var caseScoped = CaseScoped().IsMatch(route);
@@ -124,7 +124,7 @@ public sealed partial class AuthorizationMatrixTests(AllianceWebFactory app, ITe
         return roles;
     }
 
-    private async Task<(Guid Case, Guid Session, Guid Staff, Guid Line, Guid Alert, Guid Response)> FixturesAsync() => await app.AsOperatorAsync(async sp =>
+    private async Task<(Guid Case, Guid Session, Guid Staff, Guid Line, Guid Alert, Guid Response, Guid Incident, Guid Request)> FixturesAsync() => await app.AsOperatorAsync(async sp =>
     {
         var db = sp.GetRequiredService<AllianceDbContext>();
         // The shared family: Tobias is its therapist, Amara co-therapist, Imogen supervises Tobias.
@@ -143,11 +143,19 @@ public sealed partial class AuthorizationMatrixTests(AllianceWebFactory app, ITe
         // A response on the shared family, for the response routes (the matrix posts no reason, so it is never withdrawn).
         var response = new Response(session, shared.Members[0].Id, "alliance-check", RaterRole.Client, null, 38, null, false, "{}", ResponseSource.Paper, DateTime.UtcNow);
         db.Responses.Add(response);
+        // An incident on the shared family reported by the supervisor about nobody on the staff, and a request for
+        // assistance from Tobias, for the boundary routes (their ids are not case-scoped: a caller who may not read them
+        // is answered 404, which the matrix accepts past authorization).
+        var tobias = shared.PrimaryTherapistId;
+        var incident = Incident.ReportByStaff(agency, shared, null, IncidentCategory.OtherUnacceptableBehaviour, "Matrix report.", supervisor, DateTime.UtcNow);
+        db.Incidents.Add(incident);
+        var request = new AssistanceRequest(agency, tobias, shared.Id, "Matrix request.", DateTime.UtcNow);
+        db.AssistanceRequests.Add(request);
         await db.SaveChangesAsync();
-        return (shared.Id, session.Id, spare.Id, line.Id, alert.Id, response.Id);
+        return (shared.Id, session.Id, spare.Id, line.Id, alert.Id, response.Id, incident.Id, request.Id);
     });
 
-    private static string Fill(string route, Guid caseId, Guid sessionId, Guid staffId, Guid lineId, Guid alertId, Guid responseId) => Parameter().Replace(route, m =>
+    private static string Fill(string route, Guid caseId, Guid sessionId, Guid staffId, Guid lineId, Guid alertId, Guid responseId, Guid incidentId, Guid requestId) => Parameter().Replace(route, m =>
         (m.Groups[1].Value, route) switch
         {
             ("caseId", _) => caseId.ToString(),
@@ -156,6 +164,8 @@ public sealed partial class AuthorizationMatrixTests(AllianceWebFactory app, ITe
             ("lineId", _) => lineId.ToString(),
             ("alertId", _) => alertId.ToString(),
             ("responseId", _) => responseId.ToString(),
+            ("incidentId", _) => incidentId.ToString(),
+            ("requestId", _) => requestId.ToString(),
             ("id", var r) when r.StartsWith("sessions", StringComparison.Ordinal) => sessionId.ToString(),
             ("id", var r) when r.StartsWith("cases", StringComparison.Ordinal) => caseId.ToString(),
             ("code", _) => "404",

@@ -25,6 +25,7 @@ public sealed class EndpointSecurityTests(AllianceWebFactory app, ITestOutputHel
         "health",
         "openapi/{documentName}.json",
         "q/{token}", // a family member's one-time questionnaire link: the token is the key, failed look-ups are rate-limited
+        "q/{token}/uncomfortable", // the same link's "tell us if something made you uncomfortable": writes a report, reads nothing back
     };
 
     private List<RouteEndpoint> Endpoints() =>

@@ -122,6 +122,10 @@ public sealed class CaseFeedback(AllianceDbContext db, TimeProvider clock, Agenc
         foreach (var r in responses)
             if (catalogue.TryGetIndex(r.InstrumentId, out var instrument) && memberIndex.TryGetValue(r.MemberId, out var member))
                 builder.AddScore(member, sessionIndex[r.SessionId], instrument, (Rater)(int)r.Rater, Score.FromDecimal(r.Score!.Value));
+        // Contacts between sessions since the episode opened (those recorded and not yet saved too) feed the contact rules.
+        foreach (var contact in await Boundaries.ContactLog.EpisodeContactsAsync(db, caseId, episode.Number == 1 ? DateTime.MinValue : episode.OpenedAt, ct).ConfigureAwait(false))
+            builder.AddContact(caseIndex, contact.MemberId is { } cm && memberIndex.TryGetValue(cm, out var ci) ? ci : null, agency.ToLocal(contact.At),
+                (ContactChannel)(int)contact.Means, contact.StartedBy == ContactStartedBy.Therapist ? ContactInitiator.Therapist : ContactInitiator.Client, contact.Minutes);
 
         var raised = new SignalEngine(effective.Rules, model?.Model).Evaluate(builder.Build());
         var numberOf = sessions.ToDictionary(s => s.Id, s => s.Number);

@@ -34,7 +34,11 @@ public sealed record ImportSummary(
     int Scores,
     int NewScores,
     int Contacts,
-    Uri? SetPasswordLink);
+    Uri? SetPasswordLink)
+{
+    /// <summary>Contacts stored into the contact log by this import (the rest were stored by an earlier one).</summary>
+    public int NewContacts { get; init; }
+}
 
 /// <summary>The outcome: a summary, or every problem as <c>file:line: column: sentence</c> (then nothing was stored).</summary>
 public sealed record ImportOutcome(ImportSummary? Summary, IReadOnlyList<string> Problems)
@@ -112,9 +116,12 @@ public sealed class ImportSpreadsheet(AllianceDbContext db, StaffAccounts staff,
                 .Where(r => r.AgencyId == agency.Id && caseIds.Contains(r.CaseId) && r.WithdrawnAt == null)
                 .Select(r => new StoredScore(r.SessionId, r.MemberId, r.InstrumentId, r.Rater, r.Score))
                 .ToListAsync(ct).ConfigureAwait(false);
+            var storedContacts = await db.Contacts.IgnoreQueryFilters()
+                .Where(c => c.AgencyId == agency.Id && caseIds.Contains(c.CaseId) && c.Imported)
+                .ToListAsync(ct).ConfigureAwait(false);
 
             var now = clock.GetUtcNow().UtcDateTime;
-            var work = new Builder(agency, primary.Id, catalog, caseload, lines, existing, stored, now);
+            var work = new Builder(agency, primary.Id, catalog, caseload, lines, existing, stored, storedContacts, now);
             work.Run();
             if (work.Problems.Count > 0)
             {
@@ -126,16 +133,17 @@ public sealed class ImportSpreadsheet(AllianceDbContext db, StaffAccounts staff,
 
             db.Cases.AddRange(work.NewCases);
             db.Responses.AddRange(work.NewResponses);
+            db.Contacts.AddRange(work.NewContacts);
             // A folder imported before adds nothing, and leaves no trace either.
             if (db.ChangeTracker.HasChanges()) db.Audit(new PendingAudit(agency.Id, db.Actor, AuditActions.Import, "spreadsheet-import", Guid.NewGuid().ToString(), null, now,
-                string.Create(CultureInfo.InvariantCulture, $"{work.NewCases.Count} new families, {work.NewMembers} new members, {work.NewSessions} new sessions, {work.NewResponses.Count} new scores; primary therapist {primary.Email}")));
+                string.Create(CultureInfo.InvariantCulture, $"{work.NewCases.Count} new families, {work.NewMembers} new members, {work.NewSessions} new sessions, {work.NewResponses.Count} new scores, {work.NewContacts.Count} new contacts; primary therapist {primary.Email}")));
             await db.SaveChangesAsync(ct).ConfigureAwait(false);
             if (newTherapist) link = await staff.IssueSetPasswordLinkAsync(primary, command.BaseAddress, ct).ConfigureAwait(false);
             await tx.CommitAsync(ct).ConfigureAwait(false);
             return new ImportOutcome(new ImportSummary(agency.Id, agency.Name, primary.Email ?? email,
                 caseload.Cases.Length, work.NewCases.Count, caseload.Members.Length, work.NewMembers,
                 caseload.Sessions.Length, work.NewSessions, caseload.Scores.Length, work.NewResponses.Count,
-                caseload.Contacts.Length, link), []);
+                caseload.Contacts.Length, link) { NewContacts = work.NewContacts.Count }, []);
         }).ConfigureAwait(false);
     }
 
@@ -210,8 +218,12 @@ public sealed class ImportSpreadsheet(AllianceDbContext db, StaffAccounts staff,
 
     /// <summary>Builds (or matches) the records of every family in memory, collecting every problem with its row.</summary>
     private sealed class Builder(Agency agency, Guid therapistId, InstrumentCatalog catalog, S.Caseload caseload, RowLines lines,
-        List<Case> existing, List<StoredScore> stored, DateTime now)
+        List<Case> existing, List<StoredScore> stored, List<Contact> storedContacts, DateTime now)
     {
+        // Imported contacts by what they are: the same row imported again matches one of these, once each.
+        private readonly Dictionary<(Guid, Guid?, DateTime, ContactMeans, ContactStartedBy, int?), int> _storedContacts = storedContacts
+            .GroupBy(c => (c.CaseId, c.MemberId, c.At, c.Means, c.StartedBy, c.Minutes))
+            .ToDictionary(g => g.Key, g => g.Count());
         private readonly Dictionary<string, Case> _byName = existing.GroupBy(c => c.Name, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
         private readonly Dictionary<(Guid, Guid, string, RaterRole), decimal?> _stored = stored
             .GroupBy(s => (s.SessionId, s.MemberId, s.InstrumentId, s.Rater))
@@ -223,6 +235,7 @@ public sealed class ImportSpreadsheet(AllianceDbContext db, StaffAccounts staff,
         public List<SpreadsheetProblem> Problems { get; } = [];
         public List<Case> NewCases { get; } = [];
         public List<Response> NewResponses { get; } = [];
+        public List<Contact> NewContacts { get; } = [];
         public int NewMembers { get; private set; }
         public int NewSessions { get; private set; }
 
@@ -238,6 +251,44 @@ public sealed class ImportSpreadsheet(AllianceDbContext db, StaffAccounts staff,
                 Sessions(record, c);
             }
             Scores();
+            Contacts();
+        }
+
+        /// <summary>
+        /// Brings contacts.csv into the contact log. A contact is matched to an earlier import by case, member, time,
+        /// channel, who started it and minutes, so importing the folder again adds none; contacts have no summary in the
+        /// spreadsheet and are recorded by the primary therapist.
+        /// </summary>
+        private void Contacts()
+        {
+            var seen = new Dictionary<(Guid, Guid?, DateTime, ContactMeans, ContactStartedBy, int?), int>();
+            foreach (ref readonly var row in caseload.Contacts)
+            {
+                var record = caseload.Cases[row.CaseIndex];
+                if (!_byName.TryGetValue(record.Id, out var c)) continue;
+                Guid? memberId = null;
+                if (row.MemberIndex is { } m)
+                {
+                    if (_members[m] is not { } member) continue;
+                    memberId = member.Id;
+                }
+                var local = row.DateTime;
+                if (agency.TimeZone.IsInvalidTime(local)) local = local.AddHours(1);
+                var at = agency.ToUtc(local);
+                var means = (ContactMeans)(int)row.Channel;
+                var startedBy = row.InitiatedBy == S.ContactInitiator.Therapist ? ContactStartedBy.Therapist : ContactStartedBy.Family;
+                var key = (c.Id, memberId, at, means, startedBy, row.Minutes);
+                var occurrence = seen[key] = seen.GetValueOrDefault(key) + 1;
+                if (occurrence <= _storedContacts.GetValueOrDefault(key)) continue;
+                try
+                {
+                    NewContacts.Add(new Contact(c, memberId, at, means, startedBy, row.Minutes, null, therapistId, now, imported: true));
+                }
+                catch (DomainRuleException e)
+                {
+                    Problem("contacts.csv", null, e.Field switch { "at" => "datetime", "memberId" => "member_id", _ => e.Field }, $"a contact of case {record.Id}: {e.Message}");
+                }
+            }
         }
 
         private Case? CaseFor(S.CaseRecord record)

@@ -66,7 +66,7 @@ internal static class ImportCommand
             await output.WriteLineAsync(Line("members", s.Members, s.NewMembers)).ConfigureAwait(false);
             await output.WriteLineAsync(Line("sessions", s.Sessions, s.NewSessions)).ConfigureAwait(false);
             await output.WriteLineAsync(Line("scores", s.Scores, s.NewScores)).ConfigureAwait(false);
-            await output.WriteLineAsync($"  contacts.csv: {s.Contacts} contacts validated, kept for the contact log when it exists (this version does not store them yet)").ConfigureAwait(false);
+            await output.WriteLineAsync(Line("contacts", s.Contacts, s.NewContacts)).ConfigureAwait(false);
             await output.WriteLineAsync("  Each family has one active episode; its orientation is marked as recorded before import.").ConfigureAwait(false);
             if (s.SetPasswordLink is { } link)
             {

@@ -369,6 +369,78 @@ namespace Alliance.Data.Postgres.Migrations
                     b.ToTable("alerts", (string)null);
                 });
 
+            modelBuilder.Entity("Alliance.Domain.AssistanceRequest", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("AgencyId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Answer")
+                        .HasColumnType("text")
+                        .HasAnnotation("Alliance:Sensitive", true);
+
+                    b.Property<DateTime?>("AnsweredAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid?>("AnsweredBy")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime>("AskedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid?>("CaseId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Text")
+                        .HasColumnType("text")
+                        .HasAnnotation("Alliance:Sensitive", true);
+
+                    b.Property<Guid>("TherapistId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CaseId");
+
+                    b.HasIndex("TherapistId");
+
+                    b.HasIndex("AgencyId", "TherapistId", "AskedAt");
+
+                    b.ToTable("assistance_requests", (string)null);
+                });
+
+            modelBuilder.Entity("Alliance.Domain.BoundarySettings", b =>
+                {
+                    b.Property<Guid>("AgencyId")
+                        .HasColumnType("uuid");
+
+                    b.Property<decimal>("Alpha")
+                        .HasPrecision(6, 4)
+                        .HasColumnType("numeric(6,4)");
+
+                    b.Property<decimal>("HoursShareRatio")
+                        .HasPrecision(6, 2)
+                        .HasColumnType("numeric(6,2)");
+
+                    b.Property<int>("MinimumDecisions")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("MinimumExpected")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("SelfCheckTimes")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("SelfCheckWindow")
+                        .HasColumnType("integer");
+
+                    b.HasKey("AgencyId");
+
+                    b.ToTable("boundary_settings", (string)null);
+                });
+
             modelBuilder.Entity("Alliance.Domain.BreakGlassGrant", b =>
                 {
                     b.Property<Guid>("Id")
@@ -479,6 +551,60 @@ namespace Alliance.Data.Postgres.Migrations
                     b.HasIndex("AgencyId", "CaseId");
 
                     b.ToTable("case_assignments", (string)null);
+                });
+
+            modelBuilder.Entity("Alliance.Domain.Contact", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("AgencyId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("CaseId")
+                        .HasColumnType("uuid");
+
+                    b.Property<bool>("Imported")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("Means")
+                        .IsRequired()
+                        .HasMaxLength(24)
+                        .HasColumnType("character varying(24)");
+
+                    b.Property<Guid?>("MemberId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int?>("Minutes")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime>("RecordedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("RecordedBy")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("StartedBy")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<string>("Summary")
+                        .HasColumnType("text")
+                        .HasAnnotation("Alliance:Sensitive", true);
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CaseId");
+
+                    b.HasIndex("MemberId");
+
+                    b.HasIndex("AgencyId", "CaseId", "At");
+
+                    b.ToTable("contacts", (string)null);
                 });
 
             modelBuilder.Entity("Alliance.Domain.Episode", b =>
@@ -653,6 +779,148 @@ namespace Alliance.Data.Postgres.Migrations
                     b.HasIndex("AgencyId", "ReviewId");
 
                     b.ToTable("goal_progress", (string)null);
+                });
+
+            modelBuilder.Entity("Alliance.Domain.Incident", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("AgencyId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid?>("CaseId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Category")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<DateTime?>("ClosedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid?>("ClosedBy")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid?>("ConcernsStaffId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Narrative")
+                        .HasColumnType("text")
+                        .HasAnnotation("Alliance:Sensitive", true);
+
+                    b.Property<DateTime>("ReportedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid?>("ReportedByMemberId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid?>("ReportedByStaffId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CaseId");
+
+                    b.HasIndex("ConcernsStaffId");
+
+                    b.HasIndex("AgencyId", "CaseId");
+
+                    b.HasIndex("AgencyId", "Status", "ReportedAt");
+
+                    b.ToTable("incidents", (string)null);
+                });
+
+            modelBuilder.Entity("Alliance.Domain.IncidentEntry", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("AgencyId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid?>("ByStaffId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid?>("CaseId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("IncidentId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<string>("Text")
+                        .HasColumnType("text")
+                        .HasAnnotation("Alliance:Sensitive", true);
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("IncidentId");
+
+                    b.HasIndex("AgencyId", "IncidentId", "At");
+
+                    b.ToTable("incident_entries", (string)null);
+                });
+
+            modelBuilder.Entity("Alliance.Domain.IntakeDecision", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("AgencyId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("AttributeValues")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<Guid?>("CaseId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime>("DecidedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Outcome")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<string>("Referral")
+                        .IsRequired()
+                        .HasMaxLength(120)
+                        .HasColumnType("character varying(120)");
+
+                    b.Property<Guid>("TherapistId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CaseId");
+
+                    b.HasIndex("TherapistId");
+
+                    b.HasIndex("AgencyId", "TherapistId", "DecidedAt");
+
+                    b.ToTable("intake_decisions", (string)null);
                 });
 
             modelBuilder.Entity("Alliance.Domain.Member", b =>
@@ -1056,6 +1324,37 @@ namespace Alliance.Data.Postgres.Migrations
                     b.ToTable("questionnaire_links", (string)null);
                 });
 
+            modelBuilder.Entity("Alliance.Domain.ReferralField", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("AgencyId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<bool>("IsActive")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(60)
+                        .HasColumnType("character varying(60)");
+
+                    b.Property<string>("Values")
+                        .IsRequired()
+                        .HasMaxLength(1300)
+                        .HasColumnType("character varying(1300)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AgencyId", "Name");
+
+                    b.ToTable("referral_fields", (string)null);
+                });
+
             modelBuilder.Entity("Alliance.Domain.Response", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1175,6 +1474,75 @@ namespace Alliance.Data.Postgres.Migrations
                     b.HasIndex("AgencyId", "EpisodeId");
 
                     b.ToTable("reviews", (string)null);
+                });
+
+            modelBuilder.Entity("Alliance.Domain.SelfCheck", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("AgencyId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime>("CompletedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateOnly>("Month")
+                        .HasColumnType("date");
+
+                    b.Property<Guid>("TherapistId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TherapistId");
+
+                    b.HasIndex("AgencyId", "TherapistId", "Month")
+                        .IsUnique();
+
+                    b.ToTable("self_checks", (string)null);
+                });
+
+            modelBuilder.Entity("Alliance.Domain.SelfCheckAnswer", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("AgencyId")
+                        .HasColumnType("uuid");
+
+                    b.Property<bool>("Appearance")
+                        .HasColumnType("boolean");
+
+                    b.Property<Guid>("CaseId")
+                        .HasColumnType("uuid");
+
+                    b.Property<bool>("ExtraTime")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("Note")
+                        .HasColumnType("text")
+                        .HasAnnotation("Alliance:Sensitive", true);
+
+                    b.Property<bool>("OutsideThoughts")
+                        .HasColumnType("boolean");
+
+                    b.Property<Guid>("SelfCheckId")
+                        .HasColumnType("uuid");
+
+                    b.Property<bool>("SharedOwnTroubles")
+                        .HasColumnType("boolean");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CaseId");
+
+                    b.HasIndex("SelfCheckId");
+
+                    b.HasIndex("AgencyId", "SelfCheckId", "CaseId")
+                        .IsUnique();
+
+                    b.ToTable("self_check_answers", (string)null);
                 });
 
             modelBuilder.Entity("Alliance.Domain.Session", b =>
@@ -1467,6 +1835,29 @@ namespace Alliance.Data.Postgres.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Alliance.Domain.AssistanceRequest", b =>
+                {
+                    b.HasOne("Alliance.Domain.Case", null)
+                        .WithMany()
+                        .HasForeignKey("CaseId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.HasOne("Alliance.Data.StaffUser", null)
+                        .WithMany()
+                        .HasForeignKey("TherapistId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Alliance.Domain.BoundarySettings", b =>
+                {
+                    b.HasOne("Alliance.Domain.Agency", null)
+                        .WithMany()
+                        .HasForeignKey("AgencyId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Alliance.Domain.BreakGlassGrant", b =>
                 {
                     b.HasOne("Alliance.Domain.Case", null)
@@ -1509,6 +1900,20 @@ namespace Alliance.Data.Postgres.Migrations
                         .HasForeignKey("CaseId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("Alliance.Domain.Contact", b =>
+                {
+                    b.HasOne("Alliance.Domain.Case", null)
+                        .WithMany()
+                        .HasForeignKey("CaseId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Alliance.Domain.Member", null)
+                        .WithMany()
+                        .HasForeignKey("MemberId")
+                        .OnDelete(DeleteBehavior.Restrict);
                 });
 
             modelBuilder.Entity("Alliance.Domain.Episode", b =>
@@ -1558,6 +1963,42 @@ namespace Alliance.Data.Postgres.Migrations
                         .WithMany("Progress")
                         .HasForeignKey("ReviewId")
                         .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Alliance.Domain.Incident", b =>
+                {
+                    b.HasOne("Alliance.Domain.Case", null)
+                        .WithMany()
+                        .HasForeignKey("CaseId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.HasOne("Alliance.Data.StaffUser", null)
+                        .WithMany()
+                        .HasForeignKey("ConcernsStaffId")
+                        .OnDelete(DeleteBehavior.Restrict);
+                });
+
+            modelBuilder.Entity("Alliance.Domain.IncidentEntry", b =>
+                {
+                    b.HasOne("Alliance.Domain.Incident", null)
+                        .WithMany("Entries")
+                        .HasForeignKey("IncidentId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Alliance.Domain.IntakeDecision", b =>
+                {
+                    b.HasOne("Alliance.Domain.Case", null)
+                        .WithMany()
+                        .HasForeignKey("CaseId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.HasOne("Alliance.Data.StaffUser", null)
+                        .WithMany()
+                        .HasForeignKey("TherapistId")
+                        .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
                 });
 
@@ -1680,6 +2121,30 @@ namespace Alliance.Data.Postgres.Migrations
                     b.HasOne("Alliance.Domain.Episode", null)
                         .WithMany("Reviews")
                         .HasForeignKey("EpisodeId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Alliance.Domain.SelfCheck", b =>
+                {
+                    b.HasOne("Alliance.Data.StaffUser", null)
+                        .WithMany()
+                        .HasForeignKey("TherapistId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Alliance.Domain.SelfCheckAnswer", b =>
+                {
+                    b.HasOne("Alliance.Domain.Case", null)
+                        .WithMany()
+                        .HasForeignKey("CaseId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Alliance.Domain.SelfCheck", null)
+                        .WithMany("Answers")
+                        .HasForeignKey("SelfCheckId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
@@ -1819,9 +2284,19 @@ namespace Alliance.Data.Postgres.Migrations
                     b.Navigation("Importance");
                 });
 
+            modelBuilder.Entity("Alliance.Domain.Incident", b =>
+                {
+                    b.Navigation("Entries");
+                });
+
             modelBuilder.Entity("Alliance.Domain.Review", b =>
                 {
                     b.Navigation("Progress");
+                });
+
+            modelBuilder.Entity("Alliance.Domain.SelfCheck", b =>
+                {
+                    b.Navigation("Answers");
                 });
 
             modelBuilder.Entity("Alliance.Domain.Session", b =>

@@ -362,6 +362,78 @@ namespace Alliance.Data.Sqlite.Migrations
                     b.ToTable("alerts", (string)null);
                 });
 
+            modelBuilder.Entity("Alliance.Domain.AssistanceRequest", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("AgencyId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Answer")
+                        .HasColumnType("TEXT")
+                        .HasAnnotation("Alliance:Sensitive", true);
+
+                    b.Property<DateTime?>("AnsweredAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("AnsweredBy")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("AskedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("CaseId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Text")
+                        .HasColumnType("TEXT")
+                        .HasAnnotation("Alliance:Sensitive", true);
+
+                    b.Property<Guid>("TherapistId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CaseId");
+
+                    b.HasIndex("TherapistId");
+
+                    b.HasIndex("AgencyId", "TherapistId", "AskedAt");
+
+                    b.ToTable("assistance_requests", (string)null);
+                });
+
+            modelBuilder.Entity("Alliance.Domain.BoundarySettings", b =>
+                {
+                    b.Property<Guid>("AgencyId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<decimal>("Alpha")
+                        .HasPrecision(6, 4)
+                        .HasColumnType("TEXT");
+
+                    b.Property<decimal>("HoursShareRatio")
+                        .HasPrecision(6, 2)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("MinimumDecisions")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("MinimumExpected")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("SelfCheckTimes")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("SelfCheckWindow")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("AgencyId");
+
+                    b.ToTable("boundary_settings", (string)null);
+                });
+
             modelBuilder.Entity("Alliance.Domain.BreakGlassGrant", b =>
                 {
                     b.Property<Guid>("Id")
@@ -472,6 +544,60 @@ namespace Alliance.Data.Sqlite.Migrations
                     b.HasIndex("AgencyId", "CaseId");
 
                     b.ToTable("case_assignments", (string)null);
+                });
+
+            modelBuilder.Entity("Alliance.Domain.Contact", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("AgencyId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("CaseId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Imported")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Means")
+                        .IsRequired()
+                        .HasMaxLength(24)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("MemberId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("Minutes")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("RecordedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("RecordedBy")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("StartedBy")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Summary")
+                        .HasColumnType("TEXT")
+                        .HasAnnotation("Alliance:Sensitive", true);
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CaseId");
+
+                    b.HasIndex("MemberId");
+
+                    b.HasIndex("AgencyId", "CaseId", "At");
+
+                    b.ToTable("contacts", (string)null);
                 });
 
             modelBuilder.Entity("Alliance.Domain.Episode", b =>
@@ -646,6 +772,148 @@ namespace Alliance.Data.Sqlite.Migrations
                     b.HasIndex("AgencyId", "ReviewId");
 
                     b.ToTable("goal_progress", (string)null);
+                });
+
+            modelBuilder.Entity("Alliance.Domain.Incident", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("AgencyId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("CaseId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Category")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("ClosedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("ClosedBy")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("ConcernsStaffId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Narrative")
+                        .HasColumnType("TEXT")
+                        .HasAnnotation("Alliance:Sensitive", true);
+
+                    b.Property<DateTime>("ReportedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("ReportedByMemberId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("ReportedByStaffId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CaseId");
+
+                    b.HasIndex("ConcernsStaffId");
+
+                    b.HasIndex("AgencyId", "CaseId");
+
+                    b.HasIndex("AgencyId", "Status", "ReportedAt");
+
+                    b.ToTable("incidents", (string)null);
+                });
+
+            modelBuilder.Entity("Alliance.Domain.IncidentEntry", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("AgencyId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("ByStaffId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("CaseId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("IncidentId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Text")
+                        .HasColumnType("TEXT")
+                        .HasAnnotation("Alliance:Sensitive", true);
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("IncidentId");
+
+                    b.HasIndex("AgencyId", "IncidentId", "At");
+
+                    b.ToTable("incident_entries", (string)null);
+                });
+
+            modelBuilder.Entity("Alliance.Domain.IntakeDecision", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("AgencyId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("AttributeValues")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("CaseId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("DecidedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Outcome")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Referral")
+                        .IsRequired()
+                        .HasMaxLength(120)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("TherapistId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CaseId");
+
+                    b.HasIndex("TherapistId");
+
+                    b.HasIndex("AgencyId", "TherapistId", "DecidedAt");
+
+                    b.ToTable("intake_decisions", (string)null);
                 });
 
             modelBuilder.Entity("Alliance.Domain.Member", b =>
@@ -1049,6 +1317,37 @@ namespace Alliance.Data.Sqlite.Migrations
                     b.ToTable("questionnaire_links", (string)null);
                 });
 
+            modelBuilder.Entity("Alliance.Domain.ReferralField", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("AgencyId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("IsActive")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(60)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Values")
+                        .IsRequired()
+                        .HasMaxLength(1300)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AgencyId", "Name");
+
+                    b.ToTable("referral_fields", (string)null);
+                });
+
             modelBuilder.Entity("Alliance.Domain.Response", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1168,6 +1467,75 @@ namespace Alliance.Data.Sqlite.Migrations
                     b.HasIndex("AgencyId", "EpisodeId");
 
                     b.ToTable("reviews", (string)null);
+                });
+
+            modelBuilder.Entity("Alliance.Domain.SelfCheck", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("AgencyId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CompletedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly>("Month")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("TherapistId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TherapistId");
+
+                    b.HasIndex("AgencyId", "TherapistId", "Month")
+                        .IsUnique();
+
+                    b.ToTable("self_checks", (string)null);
+                });
+
+            modelBuilder.Entity("Alliance.Domain.SelfCheckAnswer", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("AgencyId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Appearance")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("CaseId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("ExtraTime")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Note")
+                        .HasColumnType("TEXT")
+                        .HasAnnotation("Alliance:Sensitive", true);
+
+                    b.Property<bool>("OutsideThoughts")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("SelfCheckId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("SharedOwnTroubles")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CaseId");
+
+                    b.HasIndex("SelfCheckId");
+
+                    b.HasIndex("AgencyId", "SelfCheckId", "CaseId")
+                        .IsUnique();
+
+                    b.ToTable("self_check_answers", (string)null);
                 });
 
             modelBuilder.Entity("Alliance.Domain.Session", b =>
@@ -1454,6 +1822,29 @@ namespace Alliance.Data.Sqlite.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Alliance.Domain.AssistanceRequest", b =>
+                {
+                    b.HasOne("Alliance.Domain.Case", null)
+                        .WithMany()
+                        .HasForeignKey("CaseId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.HasOne("Alliance.Data.StaffUser", null)
+                        .WithMany()
+                        .HasForeignKey("TherapistId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Alliance.Domain.BoundarySettings", b =>
+                {
+                    b.HasOne("Alliance.Domain.Agency", null)
+                        .WithMany()
+                        .HasForeignKey("AgencyId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Alliance.Domain.BreakGlassGrant", b =>
                 {
                     b.HasOne("Alliance.Domain.Case", null)
@@ -1496,6 +1887,20 @@ namespace Alliance.Data.Sqlite.Migrations
                         .HasForeignKey("CaseId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("Alliance.Domain.Contact", b =>
+                {
+                    b.HasOne("Alliance.Domain.Case", null)
+                        .WithMany()
+                        .HasForeignKey("CaseId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Alliance.Domain.Member", null)
+                        .WithMany()
+                        .HasForeignKey("MemberId")
+                        .OnDelete(DeleteBehavior.Restrict);
                 });
 
             modelBuilder.Entity("Alliance.Domain.Episode", b =>
@@ -1545,6 +1950,42 @@ namespace Alliance.Data.Sqlite.Migrations
                         .WithMany("Progress")
                         .HasForeignKey("ReviewId")
                         .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Alliance.Domain.Incident", b =>
+                {
+                    b.HasOne("Alliance.Domain.Case", null)
+                        .WithMany()
+                        .HasForeignKey("CaseId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.HasOne("Alliance.Data.StaffUser", null)
+                        .WithMany()
+                        .HasForeignKey("ConcernsStaffId")
+                        .OnDelete(DeleteBehavior.Restrict);
+                });
+
+            modelBuilder.Entity("Alliance.Domain.IncidentEntry", b =>
+                {
+                    b.HasOne("Alliance.Domain.Incident", null)
+                        .WithMany("Entries")
+                        .HasForeignKey("IncidentId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Alliance.Domain.IntakeDecision", b =>
+                {
+                    b.HasOne("Alliance.Domain.Case", null)
+                        .WithMany()
+                        .HasForeignKey("CaseId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.HasOne("Alliance.Data.StaffUser", null)
+                        .WithMany()
+                        .HasForeignKey("TherapistId")
+                        .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
                 });
 
@@ -1667,6 +2108,30 @@ namespace Alliance.Data.Sqlite.Migrations
                     b.HasOne("Alliance.Domain.Episode", null)
                         .WithMany("Reviews")
                         .HasForeignKey("EpisodeId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Alliance.Domain.SelfCheck", b =>
+                {
+                    b.HasOne("Alliance.Data.StaffUser", null)
+                        .WithMany()
+                        .HasForeignKey("TherapistId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Alliance.Domain.SelfCheckAnswer", b =>
+                {
+                    b.HasOne("Alliance.Domain.Case", null)
+                        .WithMany()
+                        .HasForeignKey("CaseId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Alliance.Domain.SelfCheck", null)
+                        .WithMany("Answers")
+                        .HasForeignKey("SelfCheckId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
@@ -1806,9 +2271,19 @@ namespace Alliance.Data.Sqlite.Migrations
                     b.Navigation("Importance");
                 });
 
+            modelBuilder.Entity("Alliance.Domain.Incident", b =>
+                {
+                    b.Navigation("Entries");
+                });
+
             modelBuilder.Entity("Alliance.Domain.Review", b =>
                 {
                     b.Navigation("Progress");
+                });
+
+            modelBuilder.Entity("Alliance.Domain.SelfCheck", b =>
+                {
+                    b.Navigation("Answers");
                 });
 
             modelBuilder.Entity("Alliance.Domain.Session", b =>

@@ -26,7 +26,7 @@ internal sealed class AllianceExceptionHandler(IProblemDetailsService problems, 
         var (status, title, field) = exception switch
         {
             DomainRuleException e => (StatusCodes.Status400BadRequest, e.Message, e.Field),
-            NotFoundException => (StatusCodes.Status404NotFound, "Not found.", ""),
+            NotFoundException or Alliance.Application.Boundaries.RecordNotFoundException => (StatusCodes.Status404NotFound, "Not found.", ""),
             DbUpdateConcurrencyException => (StatusCodes.Status409Conflict, "Someone else changed this record at the same time. Reload it and try again.", ""),
             BadHttpRequestException { InnerException: JsonException j } e =>
                 (e.StatusCode, $"The request body could not be read at {JsonField(j)}: check the value's type and spelling.", JsonField(j)),

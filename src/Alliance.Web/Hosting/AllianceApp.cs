@@ -168,6 +168,7 @@ public static class AllianceApp
         app.MapMeasuresApi();
         app.MapAlertApi();
         app.MapFeedbackApi();
+        app.MapBoundaryApi();
         app.MapOpenApi().AllowAnonymous();
         app.MapHealthChecks("/health").AllowAnonymous();
         return app;

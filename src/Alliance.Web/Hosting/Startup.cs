@@ -58,6 +58,7 @@ public static class Startup
         services.AddScoped<GetSessionMeasures>();
         services.AddSingleton<SessionReadLog>();
         services.AddSingleton<Alliance.Web.Features.Questionnaires.LinkLookupLimiter>();
+        Alliance.Web.Features.Boundaries.BoundaryServices.Add(services);
         return services;
     }
 

@@ -26,8 +26,14 @@ public sealed class AuditSearch(AllianceDbContext db, AuditReads reads)
         ArgumentNullException.ThrowIfNull(actor);
         if (!await Searchable(actor).AnyAsync(c => c.Id == caseId, ct)) throw new NotFoundException();
         reads.Record(db, actor.AgencyId, "audit", caseId, caseId);
+        // A report about the searcher leaves no trace here: its lines and its entries' lines are left out.
+        var hidden = await Alliance.Application.Boundaries.IncidentWork.ConcerningIds(db, actor.StaffId).ToListAsync(ct);
+        var hiddenRecords = hidden.Select(id => id.ToString())
+            .Concat((await db.IncidentEntries.Where(e => hidden.Contains(e.IncidentId)).Select(e => e.Id).ToListAsync(ct)).Select(id => id.ToString()))
+            .ToList();
         return await db.AuditEntries.AsNoTracking()
             .Where(e => e.AgencyId == actor.AgencyId && e.CaseId == caseId)
+            .Where(e => !((e.RecordType == "incident" || e.RecordType == "incident-entry") && hiddenRecords.Contains(e.RecordId)))
             .OrderByDescending(e => e.Sequence).Take(1000)
             .Select(e => new AuditLine(e.Sequence, e.At, e.ActorName, e.ActorKind.ToString(), e.Action, e.RecordType, e.Origin, e.Reason))
             .ToListAsync(ct);
