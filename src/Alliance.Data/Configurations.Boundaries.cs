@@ -92,6 +92,8 @@ internal sealed class BoundarySettingsConfiguration : IEntityTypeConfiguration<B
         b.HasKey(s => s.AgencyId);
         b.Property(s => s.Alpha).HasPrecision(6, 4);
         b.Property(s => s.HoursShareRatio).HasPrecision(6, 2);
+        b.Property(s => s.PhoneRegion).HasMaxLength(2).HasDefaultValue("GB");
+        b.Property(s => s.OfficialContacts).HasMaxLength(BoundarySettings.OfficialContactsMax);
         b.HasOne<Agency>().WithMany().HasForeignKey(s => s.AgencyId).OnDelete(DeleteBehavior.Cascade);
     }
 }

@@ -218,6 +218,29 @@ public sealed class BoundarySettings : IAuditedRecord
     public decimal Alpha { get; private set; }
     /// <summary>A family's share of the therapist's hours over its share of clinical need that is worth a look.</summary>
     public decimal HoursShareRatio { get; private set; }
+    /// <summary>The country a phone number written without its country code is read in (two letters, such as GB or US).</summary>
+    public string PhoneRegion { get; private set; } = "GB";
+    /// <summary>
+    /// The agency's own phone numbers, e-mail addresses, street addresses and social-media accounts, one a line: written
+    /// in a note or a contact summary, these are not personal contact details.
+    /// </summary>
+    public string? OfficialContacts { get; private set; }
+
+    /// <summary>Longest list of official contacts, in characters.</summary>
+    public const int OfficialContactsMax = 2000;
+
+    /// <summary>Sets the phone region and the agency's official contacts (the caller checks that every line reads as a contact).</summary>
+    public void SetContactDetails(string region, string? officialContacts)
+    {
+        var code = region?.Trim().ToUpperInvariant() ?? "";
+        if (code.Length != 2 || !code.All(char.IsAsciiLetterUpper))
+            throw new DomainRuleException("phoneRegion", "Give the two-letter country code phone numbers are read in, such as GB or US.");
+        var text = string.IsNullOrWhiteSpace(officialContacts) ? null : officialContacts.Trim();
+        if (text is { Length: > OfficialContactsMax })
+            throw new DomainRuleException("officialContacts", $"Keep the agency's contacts to {OfficialContactsMax} characters.");
+        PhoneRegion = code;
+        OfficialContacts = text;
+    }
 
     /// <summary>Changes the numbers, each within its sensible range.</summary>
     public void Change(int selfCheckTimes, int selfCheckWindow, int minimumDecisions, int minimumExpected, decimal alpha, decimal hoursShareRatio)

@@ -87,7 +87,7 @@ public sealed class LibraryDetectors(AllianceDbContext db, TimeProvider clock) :
             lights.Add(Light(therapistOf[f.CaseId], f, f.CaseId, agency.ToUtc(f.Local)));
 
         // Contact details written in the current episodes' session notes and in contact summaries.
-        var scanner = new ContactDetailScanner(new ContactDetailSettings());
+        var scanner = new ContactDetailScanner(OfficialContacts.Of(settings));
         foreach (var c in active)
             foreach (var s in c.CurrentEpisode.Sessions.Where(s => s.Notes is not null))
                 foreach (var f in scanner.Scan(s.Notes))

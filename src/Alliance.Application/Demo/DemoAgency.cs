@@ -94,16 +94,19 @@ public sealed class DemoAgency(AllianceDbContext db, StaffAccounts staff, TimePr
         var scoreRandom = new Random(20261126);
         // So do the goals and reviews of the first visits.
         var talk = new Random(20261128);
+        var built = new List<Case>();
         for (var i = 0; i < Families.Length; i++)
         {
             var therapist = therapists[i % therapists.Count];
             var coTherapist = i == 0 ? therapists[1].Id : (Guid?)null;
             var c = BuildCase(agency, Families[i], therapist.Id, coTherapist, now, random, talk);
+            built.Add(c);
             db.Cases.Add(c);
             DemoScores.Add(db, c, i % therapists.Count, supervisor.Id, scoreRandom);
             if (Families[i].Phase == EpisodePhase.Closed)
                 CloseDemoEpisode(db, c, c.CurrentEpisode.Sessions.Max(s => s.StartsAt).AddDays(1));
         }
+        BoundaryWatch(db, agency, built, supervisor.Id, now);
         // The agency's past, so that its expected-trajectory model is fitted from its own closed episodes.
         DemoHistory.Add(db, agency, therapists, now, historicalEpisodes, new Random(20261127));
         await db.SaveChangesAsync(ct).ConfigureAwait(false);
@@ -151,6 +154,37 @@ public sealed class DemoAgency(AllianceDbContext db, StaffAccounts staff, TimePr
             episode.SetPlan(7, 60, null);
             episode.MoveTo(EpisodePhase.Active, therapistId, "Orientation complete; the family agreed to begin", start.AddHours(2));
         }
+    }
+
+    // The boundary watch at work: contacts between sessions (one from the therapist's own phone late in the evening,
+    // which the contact rules and the yellow lights pick up), the agency's own contacts for the note scanner, a request
+    // for consultation answered by the supervisor, and last month's private self-check.
+    private static void BoundaryWatch(AllianceDbContext db, Agency agency, List<Case> families, Guid supervisorId, DateTime now)
+    {
+        var settings = new BoundarySettings(agency.Id);
+        settings.SetContactDetails("GB", "0117 496 0000\nhello@harbourlight.example\n14 Harbour Road, Bristol");
+        db.BoundarySettings.Add(settings);
+
+        var applewhite = families[0];
+        var therapist = applewhite.PrimaryTherapistId;
+        var maya = applewhite.Members[0].Id;
+        var lastHeld = applewhite.CurrentEpisode.Sessions.Where(s => s.Status == SessionStatus.Held).Max(s => s.StartsAt);
+        db.Contacts.Add(new Contact(applewhite, maya, lastHeld.AddDays(1).Date.AddHours(11), ContactMeans.AgencyPhone, ContactStartedBy.Family, 8,
+            "Asked to move next week's session to the afternoon; agreed.", therapist, now));
+        db.Contacts.Add(new Contact(applewhite, maya, agency.ToUtc(agency.ToLocal(lastHeld).Date.AddDays(2).AddHours(21).AddMinutes(40)), ContactMeans.PersonalMessage,
+            ContactStartedBy.Therapist, 5, "Sent a reminder about the homework task from my own phone.", therapist, now));
+
+        var amara = families[1].PrimaryTherapistId;
+        var request = new AssistanceRequest(agency.Id, amara, null,
+            "I notice I dread Thursday afternoons lately and end sessions a little early. Could we talk about it in supervision?", now.AddDays(-6));
+        request.Respond(supervisorId, "Thank you for raising it. Let's take the first half of Tuesday's supervision for it; bring one session in mind.", now.AddDays(-5));
+        db.AssistanceRequests.Add(request);
+
+        var lastMonth = DateOnly.FromDateTime(agency.ToLocal(now)).AddMonths(-1);
+        var check = new SelfCheck(agency.Id, therapist, lastMonth, now.AddDays(-20));
+        foreach (var c in families.Where(c => c.PrimaryTherapistId == therapist && c.CurrentEpisode.Phase is EpisodePhase.Active or EpisodePhase.TerminationPlanned))
+            check.Answer(c.Id, false, false, false, false, null, now.AddDays(-20));
+        db.SelfChecks.Add(check);
     }
 
     // A closed demo episode records its outcome from its scores, as closing in the app does.

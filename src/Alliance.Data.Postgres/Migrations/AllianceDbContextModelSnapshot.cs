@@ -430,6 +430,17 @@ namespace Alliance.Data.Postgres.Migrations
                     b.Property<int>("MinimumExpected")
                         .HasColumnType("integer");
 
+                    b.Property<string>("OfficialContacts")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<string>("PhoneRegion")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(2)
+                        .HasColumnType("character varying(2)")
+                        .HasDefaultValue("GB");
+
                     b.Property<int>("SelfCheckTimes")
                         .HasColumnType("integer");
 

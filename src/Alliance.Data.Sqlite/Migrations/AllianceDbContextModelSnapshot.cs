@@ -423,6 +423,17 @@ namespace Alliance.Data.Sqlite.Migrations
                     b.Property<int>("MinimumExpected")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("OfficialContacts")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PhoneRegion")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(2)
+                        .HasColumnType("TEXT")
+                        .HasDefaultValue("GB");
+
                     b.Property<int>("SelfCheckTimes")
                         .HasColumnType("INTEGER");
 
