@@ -497,6 +497,8 @@ namespace Alliance.Data.Sqlite.Migrations
 
                     b.HasIndex("CaseId");
 
+                    b.HasIndex("AgencyId", "Phase");
+
                     b.HasIndex("AgencyId", "CaseId", "Number")
                         .IsUnique();
 
