@@ -60,6 +60,22 @@ public sealed record DatabaseSettings(DatabaseProvider Provider, string Connecti
         await db.Database.MigrateAsync(ct).ConfigureAwait(false);
         if (db.Database.IsSqlite())
             await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", ct).ConfigureAwait(false);
+        await RefreshStatisticsAsync(db, full: true, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// On SQLite, refreshes the statistics its query planner chooses indexes by (<c>sqlite_stat1</c>): <c>ANALYZE</c>
+    /// with <paramref name="full"/>, otherwise <c>PRAGMA optimize</c>, which analyses again only the tables that have
+    /// changed a lot since. Without statistics SQLite takes every index to be selective: for "primary therapist or
+    /// co-therapist" it searches the agency's index (every case of a one-agency database) where the two therapist indexes
+    /// find a handful (92 ms against well under 1 ms at 100,000 families). Each index is sampled (<c>analysis_limit</c>),
+    /// so the work stays small however large the file. PostgreSQL keeps its own statistics.
+    /// </summary>
+    public static async Task RefreshStatisticsAsync(AllianceDbContext db, bool full, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        if (!db.Database.IsSqlite()) return;
+        await db.Database.ExecuteSqlRawAsync(full ? "PRAGMA analysis_limit=1000; ANALYZE;" : "PRAGMA analysis_limit=1000; PRAGMA optimize=0x10002;", ct).ConfigureAwait(false);
     }
 }
 

@@ -77,11 +77,15 @@ public sealed partial class AllianceDbContext(DbContextOptions<AllianceDbContext
         var pending = CollectWrites();
         pending.AddRange(_queued);
         if (pending.Count == 0)
+        {
+            using var unaudited = ChangeTracker.HasChanges() ? await SqliteWriterTurns.WaitForTurnAsync(Database, cancellationToken).ConfigureAwait(false) : null;
             return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken).ConfigureAwait(false);
+        }
 
         // The key ring is read (or its first key written) through another connection: do it before this
         // transaction takes SQLite's write lock, never inside it.
         protector?.Protect(string.Empty);
+        using var turn = await SqliteWriterTurns.WaitForTurnAsync(Database, cancellationToken).ConfigureAwait(false);
         var ownTransaction = Database.CurrentTransaction is null;
         var transaction = ownTransaction ? await Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false) : null;
         try

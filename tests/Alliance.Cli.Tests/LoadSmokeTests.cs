@@ -32,6 +32,29 @@ public sealed class LoadSmokeTests(ITestOutputHelper output) : IDisposable
         Assert.Matches(@"form: answer\s+[1-9]", text);
     }
 
+    [Fact]
+    public async Task ReuseRefusesAFolderThatNoLoadRunGrew()
+    {
+        // --reuse runs again on the folder of an earlier run (seeding 100,000 families takes a while); any other folder is refused.
+        Directory.CreateDirectory(Path.Combine(_folder, "proof"));
+        await File.WriteAllTextAsync(Path.Combine(_folder, "alliance.db"), "");
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+
+        var code = await CliApp.RunAsync(["prove", "load", "--reuse", "--cases", "100000", "--data", _folder], stdout, stderr);
+
+        Assert.Equal(2, code);
+        Assert.Contains("--reuse", stderr.ToString(), StringComparison.Ordinal);
+        Assert.Contains("not the data folder of an earlier load run", stderr.ToString(), StringComparison.Ordinal);
+
+        // A folder whose run grew the agency by another number of families is refused too, naming both numbers.
+        await File.WriteAllTextAsync(Path.Combine(_folder, "proof", "load-grown-by.txt"), "5000");
+        using var again = new StringWriter();
+        Assert.Equal(2, await CliApp.RunAsync(["prove", "load", "--reuse", "--cases", "100000", "--data", _folder], stdout, again));
+        Assert.Contains("5000", again.ToString(), StringComparison.Ordinal);
+        Assert.Contains("100000", again.ToString(), StringComparison.Ordinal);
+    }
+
     public void Dispose()
     {
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();

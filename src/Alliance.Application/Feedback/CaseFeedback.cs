@@ -46,6 +46,7 @@ public sealed class CaseFeedback(AllianceDbContext db, TimeProvider clock, Agenc
             await db.SaveChangesAsync(ct).ConfigureAwait(false);
             return inCaller;
         }
+        using var turn = await SqliteWriterTurns.WaitForTurnAsync(db.Database, ct).ConfigureAwait(false);
         await using var transaction = await db.Database.BeginTransactionAsync(ct).ConfigureAwait(false);
         if (db.Database.ProviderName == AllianceDbContext.PostgresProvider)
             await db.Database.ExecuteSqlRawAsync("SELECT pg_advisory_xact_lock({0})", [CaseLockKey(caseId)], ct).ConfigureAwait(false);

@@ -62,9 +62,13 @@ internal static class ProveCommand
         var warmup = new Option<int>("--warmup") { Description = "Seconds of load before measuring starts.", DefaultValueFactory = _ => 10 };
         var cases = new Option<int>("--cases") { Description = "Families to add to the demo agency first, thirty to a therapist (the target is 100000).", DefaultValueFactory = _ => 0 };
         var links = new Option<int?>("--links") { Description = "Questionnaires to mint links for in advance (default: enough for the duration at a modest pace)." };
+        var reuse = new Option<bool>("--reuse")
+        {
+            Description = "Run again on the data folder of an earlier load run (its agency already grown to --cases families) instead of a new one: seeding 100,000 families takes a while.",
+        };
         var load = new Command("load", "Hold a realistic mix (70% pages, 20% API reads, 10% questionnaire submissions) from concurrent clients over HTTPS and report requests a second, latency percentiles, errors and the server's peak memory.")
         {
-            provider, connection, server, seed, clients, duration, warmup, links, cases,
+            provider, connection, server, seed, clients, duration, warmup, links, cases, reuse,
         };
         load.SetAction(async (parse, ct) =>
         {
@@ -74,18 +78,20 @@ internal static class ProveCommand
                 await error.WriteLineAsync("--clients must be 1 to 1000, --duration 1 to 86400 seconds, --warmup 0 to 3600 seconds, --links at least 1, --cases 0 to 10000000.").ConfigureAwait(false);
                 return 2;
             }
-            if (OpenDatabase(parse, provider, connection) is not { } database)
+            var again = parse.GetValue(reuse);
+            if (OpenDatabase(parse, provider, connection, again ? parse.GetValue(cases) : null) is not { } database)
             {
-                await error.WriteLineAsync(UsageProblem(parse, provider, connection)).ConfigureAwait(false);
+                await error.WriteLineAsync(UsageProblem(parse, provider, connection, again ? parse.GetValue(cases) : null)).ConfigureAwait(false);
                 return 2;
             }
             var chosenSeed = parse.GetValue(seed) ?? Random.Shared.Next();
             var seconds = parse.GetValue(duration) + parse.GetValue(warmup);
             var options = new LoadOptions(database, ServerProcess.FindServer(parse.GetValue(server)), parse.GetValue(clients),
                 TimeSpan.FromSeconds(parse.GetValue(duration)), TimeSpan.FromSeconds(parse.GetValue(warmup)),
-                parse.GetValue(links) ?? Math.Clamp(seconds * 15, 300, 12_000), chosenSeed, parse.GetValue(cases));
+                parse.GetValue(links) ?? Math.Clamp(seconds * 15, 300, 12_000), chosenSeed, parse.GetValue(cases), again);
             await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                $"alliance prove load --provider {parse.GetValue(provider)} --cases {options.Cases} --clients {options.Clients} --duration {options.Duration.TotalSeconds} --warmup {options.Warmup.TotalSeconds} --links {options.Links} --seed {chosenSeed}")).ConfigureAwait(false);
+                $"alliance prove load --provider {parse.GetValue(provider)} --cases {options.Cases} --clients {options.Clients} --duration {options.Duration.TotalSeconds} --warmup {options.Warmup.TotalSeconds} --links {options.Links} --seed {chosenSeed}{(again ? " --reuse" : "")}")).ConfigureAwait(false);
+            await output.WriteLineAsync($"The web app: {options.Server}").ConfigureAwait(false);
             var report = await new LoadHarness(options, output).RunAsync(ct).ConfigureAwait(false);
             await LoadHarness.WriteSummaryAsync(report, options, output).ConfigureAwait(false);
             return report.Errors == 0 ? 0 : 1;
@@ -94,10 +100,13 @@ internal static class ProveCommand
         return new Command("prove", "Long proofs of reliability: crash safety and load, against the real web server on loopback.") { crash, load };
     }
 
-    /// <summary>The run's database and folders: a new (empty) data folder is required, as the proof fills it with test data.</summary>
-    private static ProofDatabase? OpenDatabase(ParseResult parse, Option<string> provider, Option<string?> connection)
+    /// <summary>
+    /// The run's database and folders: a new (empty) data folder is required, as the proof fills it with test data;
+    /// or, with <paramref name="reusedCases"/>, the folder of an earlier load run that grew the agency to that many families.
+    /// </summary>
+    private static ProofDatabase? OpenDatabase(ParseResult parse, Option<string> provider, Option<string?> connection, int? reusedCases = null)
     {
-        if (UsageProblem(parse, provider, connection).Length > 0) return null;
+        if (UsageProblem(parse, provider, connection, reusedCases).Length > 0) return null;
         var data = Path.GetFullPath(parse.GetValue(CliApp.DataOption)!);
         Directory.CreateDirectory(data);
         var keys = parse.GetValue(CliApp.KeysOption) is { Length: > 0 } k ? Path.GetFullPath(k) : Path.Combine(data, "keys");
@@ -106,11 +115,18 @@ internal static class ProveCommand
             postgres ? ConnectionString(parse, connection) : null, data, keys);
     }
 
-    private static string UsageProblem(ParseResult parse, Option<string> provider, Option<string?> connection)
+    private static string UsageProblem(ParseResult parse, Option<string> provider, Option<string?> connection, int? reusedCases = null)
     {
         var data = parse.GetValue(CliApp.DataOption);
         if (string.IsNullOrWhiteSpace(data))
             return "Give --data DIR: a new folder for this run (the proof fills it with test data, keys and logs).";
+        if (reusedCases is { } wanted)
+        {
+            var grown = LoadHarness.GrownCases(Path.GetFullPath(data));
+            return grown == wanted ? ""
+                : grown is null ? $"--reuse: {data} is not the data folder of an earlier load run."
+                : $"--reuse: {data} holds an agency grown by {grown} families, not --cases {wanted}.";
+        }
         if (Directory.Exists(data) && Directory.EnumerateFileSystemEntries(data).Any())
             return $"--data {data} is not empty: give a new folder for this run (the proof never works on existing data).";
         if (parse.GetValue(provider) == "postgres" && string.IsNullOrWhiteSpace(ConnectionString(parse, connection)))

@@ -19,7 +19,8 @@ namespace Alliance.Cli.Proof;
 /// <param name="Links">Questionnaire links minted in advance.</param>
 /// <param name="Seed">The seed of the random choices.</param>
 /// <param name="Cases">Families added to the demo agency before the run (0: the demo's own dozen).</param>
-internal sealed record LoadOptions(ProofDatabase Database, string Server, int Clients, TimeSpan Duration, TimeSpan Warmup, int Links, int Seed, int Cases = 0);
+/// <param name="Reuse">The database is that of an earlier load run, its agency already grown by <paramref name="Cases"/> families.</param>
+internal sealed record LoadOptions(ProofDatabase Database, string Server, int Clients, TimeSpan Duration, TimeSpan Warmup, int Links, int Seed, int Cases = 0, bool Reuse = false);
 
 /// <summary>The figures of a load run.</summary>
 internal sealed record LoadReport(
@@ -42,6 +43,13 @@ internal sealed partial class LoadHarness(LoadOptions options, TextWriter output
 
     private static readonly string[] Therapists = ["tobias@harbourlight.example", "amara@harbourlight.example", "jonah@harbourlight.example"];
 
+    /// <summary>The file of a data folder that records how many families a load run added, once they are all in.</summary>
+    private static string GrownFile(string dataFolder) => Path.Combine(dataFolder, "proof", "load-grown-by.txt");
+
+    /// <summary>How many families an earlier load run added to the agency in this data folder, or null if none finished seeding it.</summary>
+    public static int? GrownCases(string dataFolder) =>
+        File.Exists(GrownFile(dataFolder)) && int.TryParse(File.ReadAllText(GrownFile(dataFolder)).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : null;
+
     public async Task<LoadReport> RunAsync(CancellationToken ct)
     {
         var database = options.Database;
@@ -53,7 +61,7 @@ internal sealed partial class LoadHarness(LoadOptions options, TextWriter output
         {
             var db = scope.ServiceProvider.GetRequiredService<AllianceDbContext>();
             await DatabaseSettings.MigrateAsync(db, ct).ConfigureAwait(false);
-            if (await db.Agencies.IgnoreQueryFilters().AnyAsync(ct).ConfigureAwait(false))
+            if (!options.Reuse && await db.Agencies.IgnoreQueryFilters().AnyAsync(ct).ConfigureAwait(false))
                 throw new InvalidOperationException("The load proof writes test data: give it an empty database (a new --data folder, or an empty PostgreSQL database).");
             scope.ServiceProvider.GetRequiredService<ISensitiveTextProtector>().Protect(string.Empty);
         }
@@ -61,18 +69,24 @@ internal sealed partial class LoadHarness(LoadOptions options, TextWriter output
         var logFile = Path.Combine(proofFolder, "server.log");
         await using var server = new ServerProcess(new ServerOptions(options.Server, database.DataFolder, database.KeysFolder, database, certificate, logFile));
         var started = await server.StartAsync(ct).ConfigureAwait(false);
-        await output.WriteLineAsync($"Server started on {server.BaseAddress} in {CrashHarness.Seconds(started)} (Production, HTTPS, demo agency seeded); its log: {logFile}").ConfigureAwait(false);
+        await output.WriteLineAsync($"Server started on {server.BaseAddress} in {CrashHarness.Seconds(started)} (Production, HTTPS, demo agency {(options.Reuse ? "and its grown agency reused" : "seeded")}); its log: {logFile}").ConfigureAwait(false);
 
         var clock = Stopwatch.StartNew();
-        if (options.Cases > 0)
+        if (options.Cases > 0 && !options.Reuse)
         {
             await SyntheticFamilies.AddAsync(services, options.Cases, async made =>
             {
                 if (made % 10_000 < 1500 || made == options.Cases)
                     await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"  {made} families added ({CrashHarness.Seconds(clock.Elapsed)})")).ConfigureAwait(false);
             }, ct).ConfigureAwait(false);
+            // The server analysed the database when it held the demo's dozen families; as its ten-minute refresh would,
+            // the statistics are taken again now that the agency is large.
+            await using (var scope = services.CreateAsyncScope())
+                await DatabaseSettings.RefreshStatisticsAsync(scope.ServiceProvider.GetRequiredService<AllianceDbContext>(), full: true, ct).ConfigureAwait(false);
             clock.Restart();
         }
+        if (!options.Reuse)
+            await File.WriteAllTextAsync(GrownFile(database.DataFolder), options.Cases.ToString(CultureInfo.InvariantCulture), ct).ConfigureAwait(false);
         var minted = await FamilyLinks.MintAsync(services, options.Links, ct, perLink: 4).ConfigureAwait(false);
         var links = new System.Collections.Concurrent.ConcurrentQueue<MintedLink>(minted);
         await output.WriteLineAsync($"Minted {minted.Count} questionnaire links in advance ({minted.Sum(l => l.Questionnaires)} questionnaires) in {CrashHarness.Seconds(clock.Elapsed)}.").ConfigureAwait(false);

@@ -689,6 +689,8 @@ namespace Alliance.Data.Postgres.Migrations
 
                     b.HasIndex("CaseId");
 
+                    b.HasIndex("AgencyId", "Phase");
+
                     b.HasIndex("AgencyId", "CaseId", "Number")
                         .IsUnique();
 

@@ -682,6 +682,8 @@ namespace Alliance.Data.Sqlite.Migrations
 
                     b.HasIndex("CaseId");
 
+                    b.HasIndex("AgencyId", "Phase");
+
                     b.HasIndex("AgencyId", "CaseId", "Number")
                         .IsUnique();
 

@@ -131,6 +131,7 @@ public static class AllianceApp
         builder.Services.AddApplicationHandlers();
         builder.Services.AddSingleton<AuditReads>();
         builder.Services.AddHostedService<AuditFlusher>();
+        builder.Services.AddHostedService<DatabaseStatistics>();
 
         var app = builder.Build();
         // Outermost: an error answered without a body is re-executed as the friendly status page.

@@ -36,14 +36,16 @@ public sealed class GetCaseload(AllianceDbContext db, TimeProvider clock, Allian
         ArgumentNullException.ThrowIfNull(actor);
         ArgumentNullException.ThrowIfNull(query);
         var therapistId = query.TherapistId ?? actor.StaffId;
-        // A caseload that is not yours or your supervisee's does not exist for you.
-        if (!await db.VisibleTherapists(actor).ContainsAsync(therapistId, ct).ConfigureAwait(false))
+        // A caseload that is not yours or your supervisee's does not exist for you (your own is always yours).
+        if (therapistId != actor.StaffId && !await db.VisibleTherapists(actor).ContainsAsync(therapistId, ct).ConfigureAwait(false))
             throw new NotFoundException();
 
         var now = clock.GetUtcNow().UtcDateTime;
-        var names = await db.StaffNamesAsync(actor.AgencyId, ct).ConfigureAwait(false);
-        var raw = await db.VisibleCases(actor)
-            .Where(c => c.PrimaryTherapistId == therapistId || c.CoTherapistId == therapistId)
+        // Primary or co-therapist, asked as two searches (one on each therapist index) and put together: a single OR
+        // across the two columns is one SQLite cannot answer from an index, and it reads every case of the agency.
+        var held = db.VisibleCases(actor).Where(c => c.PrimaryTherapistId == therapistId)
+            .Union(db.VisibleCases(actor).Where(c => c.CoTherapistId == therapistId));
+        var raw = await held
             .Select(c => new
             {
                 c.Id,
@@ -58,6 +60,8 @@ public sealed class GetCaseload(AllianceDbContext db, TimeProvider clock, Allian
             })
             .ToListAsync(ct).ConfigureAwait(false);
 
+        // Only the names shown: the primary therapist of each row, and the caseload's own therapist.
+        var names = await db.StaffNamesAsync(actor.AgencyId, raw.Select(r => r.PrimaryTherapistId).Append(therapistId), ct).ConfigureAwait(false);
         var ids = raw.Select(r => r.Id).ToList();
         var badges = (await db.Alerts
                 .Where(a => ids.Contains(a.CaseId) && (a.Status == AlertStatus.Open || a.Status == AlertStatus.Acknowledged) && (a.Severity == "high" || a.Severity == "medium"))

@@ -40,6 +40,15 @@ internal static class CaseLoading
     public static async Task<Agency> LoadAgencyAsync(this AllianceDbContext db, Actor actor, CancellationToken ct) =>
         await db.Agencies.SingleAsync(a => a.Id == actor.AgencyId, ct).ConfigureAwait(false);
 
+    /// <summary>Names of the given staff of the agency, by id (an id of no staff member of the agency is left out).</summary>
+    public static async Task<Dictionary<Guid, string>> StaffNamesAsync(this AllianceDbContext db, Guid agencyId, IEnumerable<Guid> staffIds, CancellationToken ct)
+    {
+        var ids = staffIds.Distinct().ToList();
+        return await db.Users.Where(u => u.AgencyId == agencyId && ids.Contains(u.Id))
+            .Select(u => new { u.Id, u.DisplayName })
+            .ToDictionaryAsync(u => u.Id, u => u.DisplayName, ct).ConfigureAwait(false);
+    }
+
     /// <summary>Names of the agency's staff, by id.</summary>
     public static async Task<Dictionary<Guid, string>> StaffNamesAsync(this AllianceDbContext db, Guid agencyId, CancellationToken ct) =>
         await db.Users.Where(u => u.AgencyId == agencyId).ToDictionaryAsync(u => u.Id, u => u.DisplayName, ct).ConfigureAwait(false);

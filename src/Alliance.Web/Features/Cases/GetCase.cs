@@ -41,7 +41,13 @@ public sealed class GetCase(AllianceDbContext db, TimeProvider clock, Alliance.A
         var c = await db.LoadVisibleCaseAsync(actor, caseId, ct, CasePurpose.Read).ConfigureAwait(false);
         reads.Record(db, c.AgencyId, "case", c.Id, c.Id);
         var agency = await db.LoadAgencyAsync(actor, ct).ConfigureAwait(false);
-        var names = await db.StaffNamesAsync(actor.AgencyId, ct).ConfigureAwait(false);
+        // Only the names the page shows: the therapists, who changed the phases, who held the sessions, who moved the case.
+        var staff = new List<Guid> { c.PrimaryTherapistId };
+        if (c.CoTherapistId is { } coTherapist) staff.Add(coTherapist);
+        staff.AddRange(c.Episodes.SelectMany(e => e.PhaseChanges).Select(p => p.ByStaffId));
+        staff.AddRange(c.Episodes.SelectMany(e => e.Sessions).Select(s => s.TherapistId));
+        staff.AddRange(c.Assignments.SelectMany(a => new[] { a.FromTherapistId, a.ToTherapistId, a.ByStaffId }));
+        var names = await db.StaffNamesAsync(actor.AgencyId, staff, ct).ConfigureAwait(false);
         string Name(Guid id) => names.GetValueOrDefault(id, "former staff member");
         var year = agency.ToLocal(clock.GetUtcNow().UtcDateTime).Year;
         var position = c.Members.ToDictionary(m => m.Id, m => m.Position);

@@ -126,9 +126,9 @@ public sealed class SessionFeedback(AllianceDbContext db, AgencyRules agencyRule
         ArgumentNullException.ThrowIfNull(command);
         var (c, session) = await db.LoadVisibleSessionAsync(actor, command.SessionId, ct).ConfigureAwait(false);
         session.RecordFeedback(command.Discussed);
-        // A session with scores whose feedback was not discussed is a feedback gap: re-evaluate and save both at once.
-        await feedback.EvaluateAsync(c.Id, ct).ConfigureAwait(false);
-        await db.SaveChangesAsync(ct).ConfigureAwait(false);
+        // A session with scores whose feedback was not discussed is a feedback gap: re-evaluate and save both at once,
+        // holding the case as a questionnaire answer's evaluation does.
+        await feedback.EvaluateAndSaveAsync(c.Id, ct).ConfigureAwait(false);
     }
 
     private static List<FeedbackTopic> TopicsOf(Member member, List<(string Instrument, int Session, int Year, decimal Score)> own, int thisSession, SignalRules rules)

@@ -39,9 +39,9 @@ public sealed class SessionWork(AllianceDbContext db, TimeProvider clock, Allian
         ArgumentNullException.ThrowIfNull(command);
         var (_, session) = await db.LoadVisibleSessionAsync(actor, command.SessionId, ct).ConfigureAwait(false);
         session.RecordHeld(command.ActualStart, command.ActualEnd, command.AttendeeIds ?? [], command.Modality, command.Notes, Now);
-        // Overruns and attendance feed the rules: re-evaluate with the change, and save both at once.
-        await feedback.EvaluateAsync(session.CaseId, ct).ConfigureAwait(false);
-        await db.SaveChangesAsync(ct).ConfigureAwait(false);
+        // Overruns and attendance feed the rules: re-evaluate with the change, and save both at once, holding the case
+        // as a questionnaire answer's evaluation does, so that the two cannot add the same alert twice.
+        await feedback.EvaluateAndSaveAsync(session.CaseId, ct).ConfigureAwait(false);
     }
 
     public async Task HandleAsync(Actor actor, CloseSessionCommand command, CancellationToken ct)
