@@ -82,7 +82,10 @@ public sealed class YellowLights(AllianceDbContext db, SelfCheckWork selfChecks,
 
     private async Task<List<YellowLight>> GatherAsync(Guid agencyId, IReadOnlyCollection<Guid> therapists, CancellationToken ct)
     {
-        var kinds = AlertKinds.Keys.ToList();
+        // With the detectors plugged in, contact out of hours is judged by the agency's own days and hours, not by the
+        // feedback rules' fixed evening and weekend hours: the same contact is not shown twice.
+        var withDetectors = detectors.Any();
+        var kinds = AlertKinds.Keys.Where(k => !(withDetectors && k == "out-of-hours-contact")).ToList();
         var alerts = await db.Alerts.AsNoTracking()
             .Where(a => a.AgencyId == agencyId && kinds.Contains(a.Kind) && a.Status != AlertStatus.Withdrawn)
             .Join(db.Cases.Where(c => therapists.Contains(c.PrimaryTherapistId)), a => a.CaseId, c => c.Id,

@@ -180,9 +180,10 @@ public sealed class DemoAgency(AllianceDbContext db, StaffAccounts staff, TimePr
         request.Respond(supervisorId, "Thank you for raising it. Let's take the first half of Tuesday's supervision for it; bring one session in mind.", now.AddDays(-5));
         db.AssistanceRequests.Add(request);
 
+        var jonah = families[2].PrimaryTherapistId;
         var lastMonth = DateOnly.FromDateTime(agency.ToLocal(now)).AddMonths(-1);
-        var check = new SelfCheck(agency.Id, therapist, lastMonth, now.AddDays(-20));
-        foreach (var c in families.Where(c => c.PrimaryTherapistId == therapist && c.CurrentEpisode.Phase is EpisodePhase.Active or EpisodePhase.TerminationPlanned))
+        var check = new SelfCheck(agency.Id, jonah, lastMonth, now.AddDays(-20));
+        foreach (var c in families.Where(c => c.PrimaryTherapistId == jonah && c.CurrentEpisode.Phase is EpisodePhase.Active or EpisodePhase.TerminationPlanned))
             check.Answer(c.Id, false, false, false, false, null, now.AddDays(-20));
         db.SelfChecks.Add(check);
     }
