@@ -226,6 +226,20 @@ public sealed class BoundarySettings : IAuditedRecord
     /// </summary>
     public string? OfficialContacts { get; private set; }
 
+    /// <summary>
+    /// The agency's numbers for time beyond therapeutic need (sessions against the plan, the share of hours), as JSON of
+    /// the detectors' settings; null keeps every default.
+    /// </summary>
+    public string? TimeRulesJson { get; private set; }
+
+    /// <summary>Replaces the time-beyond-need numbers (already validated by the caller).</summary>
+    public void SetTimeRules(string? json)
+    {
+        if (json is { Length: > 4000 })
+            throw new DomainRuleException("time", "The numbers are too long.");
+        TimeRulesJson = string.IsNullOrWhiteSpace(json) ? null : json;
+    }
+
     /// <summary>Longest list of official contacts, in characters.</summary>
     public const int OfficialContactsMax = 2000;
 

@@ -243,6 +243,25 @@ public sealed class BoundaryDataTests
             Assert.True(pattern.SupervisorOnly);
             Assert.Null(pattern.CaseId);
         }
+
+        // The agency's own numbers: sessions 30 minutes past a plan no longer count when it allows 40.
+        await using (var db = database.OpenFor(agencyId))
+        {
+            var settings = new BoundarySettings(agencyId);
+            var refused = Assert.Throws<DomainRuleException>(() => TimeRules.Store(settings, Alliance.Boundaries.TimeBeyondNeedSettings.Default with { LongerCount = 6 }));
+            Assert.Equal("time.longerCount", refused.Field);
+            TimeRules.Store(settings, Alliance.Boundaries.TimeBeyondNeedSettings.Default with { LongerMinutes = 40 });
+            db.BoundarySettings.Add(settings);
+            await db.SaveChangesAsync();
+        }
+        await using (var db = database.OpenFor(agencyId))
+        {
+            Assert.Equal(40, TimeRules.Of(await db.BoundarySettings.SingleAsync()).LongerMinutes);
+            var lights = new YellowLights(db, new SelfCheckWork(db, clock), clock, [new LibraryDetectors(db, clock)]);
+            var own = await lights.ForTherapistAsync(agencyId, therapist, forSupervisor: false, default);
+            Assert.DoesNotContain(own, l => l.CaseId == caseId && l.Kind == "sessions-longer-than-plan");
+            Assert.Contains(own, l => l.CaseId == caseId && l.Kind == "sessions-more-frequent-than-plan");
+        }
     }
 
     private sealed class FixedClock(DateTime now) : TimeProvider

@@ -38,7 +38,7 @@ public sealed class LibraryDetectors(AllianceDbContext db, TimeProvider clock) :
         var now = clock.GetUtcNow().UtcDateTime;
         var agency = await db.Agencies.SingleAsync(a => a.Id == agencyId, ct).ConfigureAwait(false);
         var settings = await SelfCheckWork.SettingsAsync(db, agencyId, ct).ConfigureAwait(false);
-        var timeSettings = TimeBeyondNeedSettings.Default with { ShareRatio = settings.HoursShareRatio };
+        var timeSettings = TimeRules.Of(settings);
 
         var cases = await db.Cases.AsNoTracking().Where(c => c.AgencyId == agencyId && therapists.Contains(c.PrimaryTherapistId))
             .Include(c => c.Episodes).ThenInclude(e => e.Sessions)

@@ -447,6 +447,9 @@ namespace Alliance.Data.Postgres.Migrations
                     b.Property<int>("SelfCheckWindow")
                         .HasColumnType("integer");
 
+                    b.Property<string>("TimeRulesJson")
+                        .HasColumnType("text");
+
                     b.HasKey("AgencyId");
 
                     b.ToTable("boundary_settings", (string)null);

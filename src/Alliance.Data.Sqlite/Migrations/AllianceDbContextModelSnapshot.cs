@@ -440,6 +440,9 @@ namespace Alliance.Data.Sqlite.Migrations
                     b.Property<int>("SelfCheckWindow")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("TimeRulesJson")
+                        .HasColumnType("TEXT");
+
                     b.HasKey("AgencyId");
 
                     b.ToTable("boundary_settings", (string)null);
