@@ -18,6 +18,11 @@ public sealed class DemoBoundaryTests(AllianceWebFactory app) : IClassFixture<Al
         // Out of hours once, judged by the agency's own days and hours.
         Assert.Equal(1, lights.Split("<strong>Contact out of hours</strong>").Length - 1 + lights.Split("<strong>Contact outside the agency's hours</strong>").Length - 1);
 
+        // The self-check sets the observers' ratings of the therapist's empathy beside the therapist's own.
+        var selfCheck = WebUtility.HtmlDecode(await tobias.GetStringAsync("/self-check"));
+        Assert.Contains("What observers noticed", selfCheck, StringComparison.Ordinal);
+        Assert.Matches(@"observer \d+(\.\d)? \(Dr Imogen Farrowdale\)", selfCheck);
+
         var supervisor = await app.SignedInAsync(AllianceWebFactory.Supervisor);
         var overview = await supervisor.GetAsync("/supervision/boundaries");
         Assert.Equal(HttpStatusCode.OK, overview.StatusCode);

@@ -8,7 +8,7 @@ namespace Alliance.Web.Features.Boundaries;
 
 /// <summary>The private monthly self-check, and the one-step request for assistance when a family keeps coming up.</summary>
 [Authorize(Policy = AllianceApp.Policies.Clinician)]
-public sealed class SelfCheckModel(SelfCheckWork selfChecks, AssistanceWork assistance) : AlliancePage
+public sealed class SelfCheckModel(SelfCheckWork selfChecks, AssistanceWork assistance, Scores.EmpathyScores empathy) : AlliancePage
 {
     /// <summary>What the one-step request says; the therapist can add more in supervision.</summary>
     public const string PatternRequest = "This family keeps coming up in my monthly self-checks. I would like to talk it through with you.";
@@ -26,7 +26,14 @@ public sealed class SelfCheckModel(SelfCheckWork selfChecks, AssistanceWork assi
     [BindProperty] public List<AnswerInput> Answers { get; set; } = [];
     public SelfCheckForm Form { get; private set; } = null!;
 
-    public async Task OnGetAsync(CancellationToken ct) => Form = await selfChecks.FormAsync(Actor, ct);
+    /// <summary>The latest sessions at which an observer rated the therapist's empathy behaviours, beside their own rating.</summary>
+    public IReadOnlyList<Scores.EmpathyRow> Observed { get; private set; } = [];
+
+    public async Task OnGetAsync(CancellationToken ct)
+    {
+        Form = await selfChecks.FormAsync(Actor, ct);
+        Observed = (await empathy.HandleAsync(Actor, Actor.StaffId, ct)).Rows.Where(r => r.Observer is not null).TakeLast(3).Reverse().ToList();
+    }
 
     public async Task<IActionResult> OnPostAsync(CancellationToken ct)
     {
