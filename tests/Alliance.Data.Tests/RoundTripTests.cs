@@ -134,16 +134,7 @@ public sealed class RoundTripTests
 
     internal static Task<Case> LoadAsync(AllianceDbContext db, Guid caseId) =>
         db.Cases
-            .Include(c => c.Members)
-            .Include(c => c.Assignments)
-            .Include(c => c.Episodes).ThenInclude(e => e.PhaseChanges)
-            .Include(c => c.Episodes).ThenInclude(e => e.Sessions).ThenInclude(s => s.Attendees)
-            .Include(c => c.Episodes).ThenInclude(e => e.Agreements)
-            .Include(c => c.Episodes).ThenInclude(e => e.Overrides)
-            .Include(c => c.Episodes).ThenInclude(e => e.Goals).ThenInclude(g => g.Importance)
-            .Include(c => c.Episodes).ThenInclude(e => e.Reviews).ThenInclude(r => r.Progress)
-            .Include(c => c.Episodes).ThenInclude(e => e.MemberOutcomes)
-            .AsSplitQuery()
+            .IncludeWholeCase()
             .SingleAsync(c => c.Id == caseId);
 
     private static Case BuildCase(Guid agencyId, Guid therapist, Guid coTherapist, Guid successor, Guid supervisor)

@@ -12,16 +12,7 @@ internal static class CaseLoading
     public static async Task<Case> LoadVisibleCaseAsync(this AllianceDbContext db, Actor actor, Guid caseId, CancellationToken ct, CasePurpose purpose = CasePurpose.Write)
     {
         return await db.VisibleCases(actor, purpose)
-            .Include(c => c.Members)
-            .Include(c => c.Assignments)
-            .Include(c => c.Episodes).ThenInclude(e => e.PhaseChanges)
-            .Include(c => c.Episodes).ThenInclude(e => e.Sessions).ThenInclude(s => s.Attendees)
-            .Include(c => c.Episodes).ThenInclude(e => e.Agreements)
-            .Include(c => c.Episodes).ThenInclude(e => e.Overrides)
-            .Include(c => c.Episodes).ThenInclude(e => e.Goals).ThenInclude(g => g.Importance)
-            .Include(c => c.Episodes).ThenInclude(e => e.Reviews).ThenInclude(r => r.Progress)
-            .Include(c => c.Episodes).ThenInclude(e => e.MemberOutcomes)
-            .AsSplitQuery()
+            .IncludeWholeCase()
             .SingleOrDefaultAsync(c => c.Id == caseId, ct).ConfigureAwait(false)
             ?? throw new NotFoundException();
     }
