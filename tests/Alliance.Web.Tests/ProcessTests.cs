@@ -156,6 +156,7 @@ public sealed class ProcessTests(AllianceWebFactory app) : IClassFixture<Allianc
         Assert.Empty(tokens);
         var page = WebUtility.HtmlDecode(await tobias.GetStringAsync($"/cases/{f.CaseId}/orientation"));
         Assert.Contains("Working away this month; orientation booked by phone.", page, StringComparison.Ordinal);
+        Assert.Contains("by Tobias Wrenfield", page, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -197,6 +198,7 @@ public sealed class ProcessTests(AllianceWebFactory app) : IClassFixture<Allianc
         Assert.Contains("Session recordings are deleted after 30 days.", sheet, StringComparison.Ordinal);
         Assert.Contains("text version 2", sheet, StringComparison.Ordinal);
         Assert.Contains("no secrets", sheet, StringComparison.Ordinal);
+        Assert.Contains("Your therapist's clinical supervisor: Dr Imogen Farrowdale.", sheet, StringComparison.Ordinal);
         // Reviews every 4 sessions and a follow-up on the ending checklist, as the admin sets them.
         var refused = await admin.PostFormAsync("/admin/process?handler=Settings", new Dictionary<string, string> { ["Settings.ReviewEverySessions"] = "1" }, "/admin/process");
         Assert.Contains("Propose a review every 2 to 52 sessions.", WebUtility.HtmlDecode(await refused.Content.ReadAsStringAsync()), StringComparison.Ordinal);

@@ -66,6 +66,6 @@ public sealed class GetCase(AllianceDbContext db, TimeProvider clock, Alliance.A
             c.Episodes.Where(e => e.Number != c.CurrentEpisode.Number).OrderByDescending(e => e.Number).Select(View).ToList(),
             c.Assignments.OrderBy(a => a.At).Select(a => new AssignmentView(Name(a.FromTherapistId), Name(a.ToTherapistId), a.At, Name(a.ByStaffId), a.Reason)).ToList(),
             agency.TimeZoneId,
-            await process.ForAsync(actor, c, ct).ConfigureAwait(false));
+            await process.ForAsync(actor, c, agency, ct).ConfigureAwait(false));
     }
 }

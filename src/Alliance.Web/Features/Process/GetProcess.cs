@@ -57,21 +57,30 @@ public sealed class GetProcess(AllianceDbContext db, OrientationTexts texts, Aud
         ArgumentNullException.ThrowIfNull(actor);
         var c = await db.LoadVisibleCaseAsync(actor, caseId, ct, purpose).ConfigureAwait(false);
         reads.Record(db, c.AgencyId, "case", c.Id, c.Id);
-        return await ForAsync(actor, c, ct).ConfigureAwait(false);
+        var agency = await db.LoadAgencyAsync(actor, ct).ConfigureAwait(false);
+        return await ForAsync(actor, c, agency, ct).ConfigureAwait(false);
     }
 
-    /// <summary>The process of a case already loaded through the care relationship.</summary>
-    public async Task<CaseProcess> ForAsync(Actor actor, Case c, CancellationToken ct)
+    /// <summary>The process of a case already loaded through the care relationship, in its agency.</summary>
+    public async Task<CaseProcess> ForAsync(Actor actor, Case c, Agency agency, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(actor);
         ArgumentNullException.ThrowIfNull(c);
-        var agency = await db.LoadAgencyAsync(actor, ct).ConfigureAwait(false);
+        ArgumentNullException.ThrowIfNull(agency);
         var text = await texts.CurrentAsync(agency.Id, ct).ConfigureAwait(false);
         var due = await db.Alerts.AnyAsync(a => a.CaseId == c.Id && a.Kind == TerminationDue
             && (a.Status == AlertStatus.Open || a.Status == AlertStatus.Acknowledged), ct).ConfigureAwait(false);
         var now = clock.GetUtcNow().UtcDateTime;
         var view = ProcessGuide.For(c.CurrentEpisode, new ProcessSettings(text.Version, agency.ReviewEverySessions, agency.OffersFollowUp, due), now);
-        var staff = await db.StaffNamesAsync(actor.AgencyId, ct).ConfigureAwait(false);
+        // Only the names the process pages show: the therapists and whoever recorded agreements, overrides, goals and reviews.
+        var episode = c.CurrentEpisode;
+        var ids = new List<Guid> { c.PrimaryTherapistId };
+        if (c.CoTherapistId is { } co) ids.Add(co);
+        ids.AddRange(episode.Agreements.Select(a => a.RecordedBy));
+        ids.AddRange(episode.Overrides.Select(o => o.By));
+        ids.AddRange(episode.Goals.Select(g => g.CreatedBy));
+        ids.AddRange(episode.Reviews.Select(r => r.By));
+        var staff = await db.StaffNamesAsync(actor.AgencyId, ids, ct).ConfigureAwait(false);
         return new CaseProcess(c, agency, text, view, staff, agency.ToLocal(now).Year);
     }
 

@@ -1,5 +1,6 @@
 using Alliance.Application.Measures;
 using Alliance.Data;
+using Alliance.Web.Features.Cases;
 using Alliance.Web.Features.Shared;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
@@ -19,7 +20,8 @@ public sealed class SheetModel(GetProcess getProcess, AllianceDbContext db) : Al
         Process = await getProcess.HandleAsync(Actor, CaseId, ct);
         var therapist = Process.Case.PrimaryTherapistId;
         var supervisorIds = await db.SupervisionLines.Where(l => l.SuperviseeId == therapist && l.EndedAt == null).Select(l => l.SupervisorId).ToListAsync(ct);
-        Supervisors = supervisorIds.Select(Process.Name).ToList();
+        var names = await db.StaffNamesAsync(Process.Agency.Id, supervisorIds, ct);
+        Supervisors = supervisorIds.Select(id => names.GetValueOrDefault(id, "")).Where(n => n.Length > 0).ToList();
         CrisisLines = CrisisContacts.For(Process.Agency);
     }
 }
