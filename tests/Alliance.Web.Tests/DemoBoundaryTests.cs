@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 
 namespace Alliance.Web.Tests;
 
@@ -55,5 +56,31 @@ public sealed class DemoBoundaryTests(AllianceWebFactory app) : IClassFixture<Al
         var page = WebUtility.HtmlDecode(await admin.GetStringAsync("/admin/boundaries"));
         Assert.Contains("name=\"Input.Time.LongerMinutes\" type=\"number\" step=\"any\" value=\"25\"", page, StringComparison.Ordinal);
         Assert.Contains("hello@harbourlight.example", page, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task IntakeDecisionsThroughTheApiNeedAValueForEveryAttribute()
+    {
+        await using var own = new AllianceWebFactory();
+        var admin = await own.SignedInAsync(AllianceWebFactory.Admin);
+        Assert.Equal(HttpStatusCode.Redirect, (await admin.PostFormAsync("/admin/boundaries?handler=Field",
+            new Dictionary<string, string> { ["name"] = "Neighbourhood band", ["values"] = "A\nB\nC" }, "/admin/boundaries")).StatusCode);
+        var jonah = await own.SignedInAsync("jonah@harbourlight.example");
+
+        var fields = await jonah.GetFromJsonAsync<List<Alliance.Application.Boundaries.ReferralFieldView>>("/api/intake/fields", ApiTests.Json);
+        var band = Assert.Single(fields!);
+        Assert.Equal(["A", "B", "C"], band.Values);
+        var missing = await jonah.PostAsJsonAsync("/api/intake", new { referral = "R-7", outcome = "Declined", reason = "No evening slots", values = new Dictionary<Guid, string>() }, ApiTests.Json);
+        Assert.Equal(HttpStatusCode.BadRequest, missing.StatusCode);
+        Assert.Contains("Choose a value for Neighbourhood band.", await missing.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var recorded = await jonah.PostAsJsonAsync("/api/intake", new { referral = "R-7", outcome = "Declined", reason = "No evening slots", values = new Dictionary<Guid, string> { [band.Id] = "B" } }, ApiTests.Json);
+        Assert.Equal(HttpStatusCode.Created, recorded.StatusCode);
+
+        var mine = await jonah.GetFromJsonAsync<List<Alliance.Application.Boundaries.IntakeView>>("/api/intake", ApiTests.Json);
+        var decision = Assert.Single(mine!);
+        Assert.Equal(("R-7", Alliance.Domain.IntakeOutcome.Declined, "B"), (decision.Referral, decision.Outcome, decision.Values["Neighbourhood band"]));
+        // Another therapist does not see Jonah's decisions.
+        var tobias = await own.SignedInAsync(AllianceWebFactory.Therapist);
+        Assert.Empty((await tobias.GetFromJsonAsync<List<Alliance.Application.Boundaries.IntakeView>>("/api/intake", ApiTests.Json))!);
     }
 }

@@ -85,6 +85,21 @@ internal static class BoundaryEndpoints
             return TypedResults.NoContent();
         }).RequireAuthorization(AllianceApp.Policies.Supervisor).WithSummary("Answers a supervisee's request for assistance.");
 
+        api.MapGet("/intake/fields", async Task<Ok<IReadOnlyList<ReferralFieldView>>> (ClaimsPrincipal user, IntakeWork handler, CancellationToken ct) =>
+            TypedResults.Ok(await handler.FieldsAsync(user.RequireActor(), ct)))
+            .RequireAuthorization(AllianceApp.Policies.Clinician)
+            .WithSummary("The referral attributes the agency records with each intake decision, with their values.");
+        api.MapGet("/intake", async Task<Ok<IReadOnlyList<IntakeView>>> (ClaimsPrincipal user, IntakeWork handler, CancellationToken ct) =>
+            TypedResults.Ok(await handler.MineAsync(user.RequireActor(), ct)))
+            .RequireAuthorization(AllianceApp.Policies.Clinician)
+            .WithSummary("Your own intake decisions, newest first.");
+        api.MapPost("/intake", async Task<Created<Created>> (RecordIntakeCommand body, ClaimsPrincipal user, IntakeWork handler, CancellationToken ct) =>
+        {
+            var id = await handler.RecordAsync(user.RequireActor(), body, ct);
+            return TypedResults.Created("/api/intake", new Created(id));
+        }).RequireAuthorization(AllianceApp.Policies.Clinician)
+            .WithSummary("Records your decision on a referral offered to you (accepted, declined or transferred), with the reason and a value for every attribute.");
+
         api.MapGet("/me/yellow-lights", async Task<Ok<IReadOnlyList<YellowLight>>> (ClaimsPrincipal user, YellowLights handler, CancellationToken ct) =>
         {
             var actor = user.RequireActor();
