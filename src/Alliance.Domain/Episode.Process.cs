@@ -127,7 +127,7 @@ public sealed partial class Episode
 
     /// <summary>Where the member stands with the orientation in this episode.</summary>
     public MemberOrientation OrientationOf(Guid memberId, int currentVersion) =>
-        new(memberId, _agreements.Where(a => a.MemberId == memberId).MaxBy(a => a.At), currentVersion);
+        new(memberId, LatestAgreement(memberId), currentVersion);
 
     /// <summary>The members the work involves so far: those who came to a held session, or the whole family before any was held.</summary>
     public IReadOnlyList<Member> MembersInvolved()
@@ -157,7 +157,7 @@ public sealed partial class Episode
     public string? WhyNoClientMeasures(Member member)
     {
         ArgumentNullException.ThrowIfNull(member);
-        var latest = _agreements.Where(a => a.MemberId == member.Id).MaxBy(a => a.At);
+        var latest = LatestAgreement(member.Id);
         if (latest is { MeasuresConsent: false })
             return $"{member.DisplayName} did not consent to the questionnaires. If they change their mind, record it with the orientation first.";
         if (latest is null && !IsOverridden(OverrideScope.ClientMeasures, member.Id))
@@ -177,7 +177,7 @@ public sealed partial class Episode
 
     /// <summary>True when the member agreed that their scores may be looked at with the family.</summary>
     public bool AllowsFeedbackConversation(Guid memberId) =>
-        _agreements.Where(a => a.MemberId == memberId).MaxBy(a => a.At) is { FeedbackConsent: true };
+        LatestAgreement(memberId) is { FeedbackConsent: true };
 
     /// <summary>Records how often and how long sessions are meant to be (the boundary watch compares what happens with it).</summary>
     public void SetPlan(int intervalDays, int sessionMinutes, int? sessions)
@@ -338,6 +338,8 @@ public sealed partial class Episode
             throw new DomainRuleException("phase", $"{Words.List(missing)} {(missing.Count == 1 ? "has" : "have")} not been oriented yet. " +
                 "Go through the orientation with them, or record why the work starts without it.");
     }
+
+    private MemberAgreement? LatestAgreement(Guid memberId) => _agreements.Where(a => a.MemberId == memberId).MaxBy(a => a.At);
 
     private bool IsOverridden(OverrideScope scope, Guid memberId) =>
         _overrides.Exists(o => o.Scope == scope && (o.MemberId is null || o.MemberId == memberId));

@@ -74,7 +74,8 @@ public static class ProcessGuide
         var name = members.ToDictionary(m => m.Id, m => m.DisplayName);
         var notOriented = orientation.Where(o => !o.IsOriented).Select(o => name[o.MemberId]).ToList();
         var renewal = orientation.Where(o => o.NeedsRenewal).Select(o => name[o.MemberId]).ToList();
-        var involvedNotOriented = episode.MembersInvolved().Where(m => !episode.OrientationOf(m.Id, settings.CurrentTextVersion).IsOriented).ToList();
+        var oriented = orientation.Where(o => o.IsOriented).Select(o => o.MemberId).ToHashSet();
+        var involvedNotOriented = episode.MembersInvolved().Where(m => !oriented.Contains(m.Id)).ToList();
         var reviewDue = episode.ReviewDue(settings.ReviewEverySessions);
         var upcoming = episode.Sessions.Where(s => s.Status == SessionStatus.Scheduled && s.ScheduledStart >= now).OrderBy(s => s.ScheduledStart).FirstOrDefault();
 
@@ -119,10 +120,10 @@ public static class ProcessGuide
         // The next step already names who to orient; the reminder would say it twice.
         if (next.Action == NextAction.Orient)
             reminders.RemoveAll(r => r.StartsWith("Not yet oriented", StringComparison.Ordinal) && notOriented.All(n => next.Text.Contains(n, StringComparison.Ordinal)));
-        var oriented = orientation.Count(o => o.IsOriented);
+
         string? Detail(EpisodePhase p) => p switch
         {
-            EpisodePhase.FirstVisit when members.Count > 0 && episode.Phase >= EpisodePhase.FirstVisit => $"{oriented} of {members.Count} oriented",
+            EpisodePhase.FirstVisit when members.Count > 0 && episode.Phase >= EpisodePhase.FirstVisit => $"{oriented.Count} of {members.Count} oriented",
             EpisodePhase.Active when episode.Reviews.Count > 0 => $"{episode.Reviews.Count} review{(episode.Reviews.Count == 1 ? "" : "s")}",
             EpisodePhase.Active when episode.Phase == EpisodePhase.Active && reviewDue is not null => "review due",
             EpisodePhase.Closed when episode.Outcome is { } o => Describe(o),

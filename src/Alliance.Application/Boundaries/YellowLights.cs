@@ -37,12 +37,14 @@ public sealed record MonthCount(DateOnly Month, int Count);
 /// </summary>
 public sealed class YellowLights(AllianceDbContext db, SelfCheckWork selfChecks, TimeProvider clock, IEnumerable<IBoundaryDetectors> detectors)
 {
-    /// <summary>The alert kinds that are yellow lights, with their title, explanation and what to consider.</summary>
+    /// <summary>
+    /// The alert kinds that are yellow lights, with their title, explanation and what to consider. Contact out of hours is
+    /// not among them: the detectors judge it by the agency's own days and hours rather than the feedback rules' fixed ones.
+    /// </summary>
     public static readonly IReadOnlyDictionary<string, (string Title, string Explanation)> AlertKinds = new Dictionary<string, (string, string)>(StringComparer.Ordinal)
     {
         ["session-overrun"] = ("Sessions running over", "Sessions that run well past their time can be a first sign of time given beyond what the work needs."),
         ["personal-contact"] = ("Contact on a personal channel", "Contact through a personal phone, email, messages or social media, or meeting outside the setting, blurs the line between the therapeutic and the personal relationship."),
-        ["out-of-hours-contact"] = ("Contact out of hours", "Contact you start late in the evening, early in the morning or at weekends can make the family's needs reach into your own time, and theirs into yours."),
         ["termination-due"] = ("Ending may be due", "The family's scores suggest the work may have done what it set out to do; continuing past that point deserves a clear reason."),
         ["treatment-prolonged"] = ("Longer than expected", "Care has gone on well beyond what is usual for a family like this one."),
     };
@@ -82,10 +84,7 @@ public sealed class YellowLights(AllianceDbContext db, SelfCheckWork selfChecks,
 
     private async Task<List<YellowLight>> GatherAsync(Guid agencyId, IReadOnlyCollection<Guid> therapists, CancellationToken ct)
     {
-        // With the detectors plugged in, contact out of hours is judged by the agency's own days and hours, not by the
-        // feedback rules' fixed evening and weekend hours: the same contact is not shown twice.
-        var withDetectors = detectors.Any();
-        var kinds = AlertKinds.Keys.Where(k => !(withDetectors && k == "out-of-hours-contact")).ToList();
+        var kinds = AlertKinds.Keys.ToList();
         var alerts = await db.Alerts.AsNoTracking()
             .Where(a => a.AgencyId == agencyId && kinds.Contains(a.Kind) && a.Status != AlertStatus.Withdrawn)
             .Join(db.Cases.Where(c => therapists.Contains(c.PrimaryTherapistId)), a => a.CaseId, c => c.Id,
