@@ -78,31 +78,54 @@ public sealed partial class AllianceDbContext(DbContextOptions<AllianceDbContext
         pending.AddRange(_queued);
         if (pending.Count == 0)
         {
-            using var unaudited = ChangeTracker.HasChanges() ? await SqliteWriterTurns.WaitForTurnAsync(Database, cancellationToken).ConfigureAwait(false) : null;
-            return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken).ConfigureAwait(false);
+            return ChangeTracker.HasChanges()
+                ? await SqliteWriterTurns.RunAsync(Database, () => base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken), cancellationToken).ConfigureAwait(false)
+                : await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken).ConfigureAwait(false);
         }
 
         // The key ring is read (or its first key written) through another connection: do it before this
         // transaction takes SQLite's write lock, never inside it.
         protector?.Protect(string.Empty);
-        using var turn = await SqliteWriterTurns.WaitForTurnAsync(Database, cancellationToken).ConfigureAwait(false);
-        var ownTransaction = Database.CurrentTransaction is null;
-        var transaction = ownTransaction ? await Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false) : null;
+        return await SqliteWriterTurns.RunAsync(Database, async () =>
+        {
+            var ownTransaction = Database.CurrentTransaction is null;
+            var transaction = ownTransaction ? await Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false) : null;
+            // Changes were detected above; the audit append marks what it changes itself, so the save does not look
+            // through every tracked record a second and third time.
+            var detecting = ChangeTracker.AutoDetectChangesEnabled;
+            ChangeTracker.AutoDetectChangesEnabled = false;
+            try
+            {
+                await AuditLedger.AppendAsync(this, pending, cancellationToken).ConfigureAwait(false);
+                var count = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken).ConfigureAwait(false);
+                if (transaction is not null) await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                _queued.Clear();
+                return count;
+            }
+            finally
+            {
+                ChangeTracker.AutoDetectChangesEnabled = detecting;
+                if (transaction is not null) await transaction.DisposeAsync().ConfigureAwait(false);
+            }
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The audit entries the tracked changes call for; changes were detected just before, so they are not looked for again.</summary>
+    private List<PendingAudit> CollectWrites()
+    {
+        var detecting = ChangeTracker.AutoDetectChangesEnabled;
+        ChangeTracker.AutoDetectChangesEnabled = false;
         try
         {
-            await AuditLedger.AppendAsync(this, pending, cancellationToken).ConfigureAwait(false);
-            var count = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken).ConfigureAwait(false);
-            if (transaction is not null) await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-            _queued.Clear();
-            return count;
+            return CollectDetectedWrites();
         }
         finally
         {
-            if (transaction is not null) await transaction.DisposeAsync().ConfigureAwait(false);
+            ChangeTracker.AutoDetectChangesEnabled = detecting;
         }
     }
 
-    private List<PendingAudit> CollectWrites()
+    private List<PendingAudit> CollectDetectedWrites()
     {
         var now = DateTime.UtcNow;
         var seen = new HashSet<(string, Guid)>();

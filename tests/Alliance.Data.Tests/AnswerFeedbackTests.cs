@@ -87,4 +87,52 @@ public sealed class AnswerFeedbackTests
             Assert.Equal(AlertStatus.Open, (await db.Alerts.AsNoTracking().SingleAsync(a => a.Kind == "split-alliance")).Status);
         }
     }
+
+    [SkippableTheory]
+    [MemberData(nameof(TestDatabase.ProviderData), MemberType = typeof(TestDatabase))]
+    public async Task CorrectedAnswersAreReadAfreshAndTheirSplitGoes(string provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        Guid agencyId, caseId, benResponse;
+        await using (var db = database.OpenAsOperator())
+        {
+            var agency = Agency(db, "Southbrook");
+            var therapist = Staff(db, agency, "Ira Vale");
+            await db.SaveChangesAsync();
+            var c = Case.Open(agency.Id, "Mensah family", therapist.Id, null, therapist.Id, Now.AddDays(-30));
+            var ada = c.AddMember("Ada Mensah", FamilyRole.Parent, 1981, Now.AddDays(-30));
+            var ben = c.AddMember("Ben Mensah", FamilyRole.Partner, 1979, Now.AddDays(-30));
+            var s = c.CurrentEpisode.ScheduleSession(Now.AddDays(-7), 60, therapist.Id, Now.AddDays(-14));
+            s.RecordHeld(Now.AddDays(-7), Now.AddDays(-7).AddMinutes(50), [ada.Id, ben.Id], Modality.InPerson, null, Now);
+            db.Cases.Add(c);
+            // Shared purpose 4.5 and 3.0: a split.
+            db.Responses.Add(Answered(s, ada.Id, "family-alliance", FamilyAlliance(5, 2)));
+            var answered = Answered(s, ben.Id, "family-alliance", FamilyAlliance(3, 3));
+            db.Responses.Add(answered);
+            await db.SaveChangesAsync();
+            (agencyId, caseId, benResponse) = (agency.Id, c.Id, answered.Id);
+        }
+        await using (var db = database.OpenFor(agencyId))
+        {
+            Assert.Equal(new FeedbackChanges(1, 0, 0), await new CaseFeedback(db, TimeProvider.System).EvaluateAsync(caseId));
+            await db.SaveChangesAsync();
+        }
+
+        // Ben's answers were typed wrongly: corrected (same response) to Ada's, the family is no longer split. Answers read
+        // before are recognised by their content, so the corrected ones are read again rather than taken as known.
+        await using (var db = database.OpenFor(agencyId))
+        {
+            var response = await db.Responses.SingleAsync(r => r.Id == benResponse);
+            var session = await db.Sessions.Include(x => x.Episode).ThenInclude(e => e.Case).ThenInclude(c => c.Members).SingleAsync(x => x.Id == response.SessionId);
+            var recorder = new RecordResponse(db, new CaseFeedback(db, TimeProvider.System), TimeProvider.System);
+            var corrected = await recorder.CorrectAsync(response,
+                new AnswersSubmitted(session, response.MemberId, Catalog.Get("family-alliance"), RaterRole.Client, FamilyAlliance(5, 2), AnswerEntry.Transcribed, ResponseSource.Paper),
+                "Typed from the wrong form", CancellationToken.None);
+            Assert.Empty(corrected.Errors);
+        }
+        await using (var db = database.OpenFor(agencyId))
+        {
+            Assert.Equal(AlertStatus.Withdrawn, (await db.Alerts.AsNoTracking().SingleAsync(a => a.Kind == "split-alliance")).Status);
+        }
+    }
 }

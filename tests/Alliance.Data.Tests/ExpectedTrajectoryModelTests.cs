@@ -117,6 +117,47 @@ public sealed class ExpectedTrajectoryModelTests
 
     [SkippableTheory]
     [MemberData(nameof(TestDatabase.ProviderData), MemberType = typeof(TestDatabase))]
+    public async Task ClosedEpisodesAreCountedAgainOnlyOnceTheCountHasStoodItsTime(string provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        Guid agencyId;
+        Guid openCase;
+        await using (var db = database.OpenAsOperator())
+        {
+            var agency = Agency(db, "Eastmoor");
+            var therapist = Staff(db, agency, "Noor Hale");
+            await db.SaveChangesAsync();
+            agencyId = agency.Id;
+            for (var i = 0; i < 4; i++)
+                Family(db, agency, therapist, "Closed " + i, [10, 14, 16, 18], close: true);
+            openCase = Family(db, agency, therapist, "Open", [12, 12, 12, 12], close: false).Case.Id;
+            await db.SaveChangesAsync();
+        }
+
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(new DateTimeOffset(Now, TimeSpan.Zero));
+        using var cache = new ExpectedTrajectoryCache(Settings with { RecountAfter = TimeSpan.FromMinutes(1) });
+        await using var counting = database.OpenFor(agencyId);
+        var model = new ExpectedTrajectoryModel(counting, cache, clock);
+        var first = await model.ForAgencyAsync(agencyId);
+        Assert.Equal(4, first.ClosedEpisodes);
+
+        await using (var db = database.OpenFor(agencyId))
+        {
+            var c = await db.Cases.Include(x => x.Episodes).SingleAsync(x => x.Id == openCase);
+            Seed.Close(c.CurrentEpisode, c.PrimaryTherapistId, Now);
+            await db.SaveChangesAsync();
+        }
+        // Within the minute the count stands (no query), so the model is the same; after it, the fifth closed episode is seen.
+        clock.Advance(TimeSpan.FromSeconds(59));
+        Assert.Same(first, await model.ForAgencyAsync(agencyId));
+        clock.Advance(TimeSpan.FromSeconds(2));
+        var refitted = await model.ForAgencyAsync(agencyId);
+        Assert.Equal(5, refitted.ClosedEpisodes);
+        Assert.NotSame(first, refitted);
+    }
+
+    [SkippableTheory]
+    [MemberData(nameof(TestDatabase.ProviderData), MemberType = typeof(TestDatabase))]
     public async Task WithTooFewClosedEpisodesNothingIsModelled(string provider)
     {
         await using var database = await TestDatabase.CreateAsync(provider);

@@ -4,13 +4,16 @@ using Microsoft.EntityFrameworkCore;
 namespace Alliance.Data.Tests;
 
 /// <summary>
-/// This process's writers take SQLite's write lock in the order they asked for it (a writer that found the lock taken
-/// used to retry and could lose it to later writers until its 30-second timeout): a second writer on the same file waits
-/// until the first one's transaction has ended; other files, and work inside a transaction already open, do not wait.
+/// This process's writers on a SQLite file take turns in the order they asked (a writer that found the lock taken used
+/// to retry and could lose it to later writers until its 30-second timeout), each turn run to its end on the file's own
+/// writer thread: a second writer on the same file waits until the first one's work has ended; other files, work inside
+/// a transaction already open and work asked for from inside a turn do not wait; the caller's context goes with its work.
 /// </summary>
 [Trait("Capability", "Foundation")]
 public sealed class SqliteWriterTurnsTests
 {
+    private static readonly TimeSpan Soon = TimeSpan.FromSeconds(5);
+
     [Fact]
     public async Task ASecondWriterOnTheSameFileWaitsUntilTheFirstHasFinished()
     {
@@ -20,29 +23,65 @@ public sealed class SqliteWriterTurnsTests
         await using var b = database.OpenAsOperator();
         await using var c = other.OpenAsOperator();
 
-        var first = await SqliteWriterTurns.WaitForTurnAsync(a.Database, CancellationToken.None);
-        Assert.NotNull(first);
-        var second = SqliteWriterTurns.WaitForTurnAsync(b.Database, CancellationToken.None);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var firstStarted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var order = new List<string>();
+        var first = SqliteWriterTurns.RunAsync(a.Database, () =>
+        {
+            firstStarted.SetResult();
+            // Held until released (a long write transaction).
+            release.Task.Wait(Soon * 4);
+            lock (order) order.Add("first");
+            return Task.FromResult(1);
+        }, CancellationToken.None);
+        await firstStarted.Task.WaitAsync(Soon);
+        var second = SqliteWriterTurns.RunAsync(b.Database, () =>
+        {
+            lock (order) order.Add("second");
+            return Task.FromResult(2);
+        }, CancellationToken.None);
+
         // Another database file is not held up by this one's writer.
-        using (var elsewhere = await SqliteWriterTurns.WaitForTurnAsync(c.Database, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(5)))
-            Assert.NotNull(elsewhere);
+        Assert.Equal(3, await SqliteWriterTurns.RunAsync(c.Database, () => Task.FromResult(3), CancellationToken.None).WaitAsync(Soon));
         await Task.Delay(300);
         Assert.False(second.IsCompleted);
 
-        first.Dispose();
-        using var turn = await second.WaitAsync(TimeSpan.FromSeconds(5));
-        Assert.NotNull(turn);
+        release.SetResult();
+        Assert.Equal((1, 2), (await first.WaitAsync(Soon), await second.WaitAsync(Soon)));
+        Assert.Equal(["first", "second"], order);
     }
 
     [Fact]
-    public async Task WorkInsideAnOpenTransactionDoesNotWaitAgain()
+    public async Task WorkInsideAnOpenTransactionOrInsideATurnRunsAtOnce()
     {
         await using var database = await TestDatabase.CreateAsync(TestDatabase.Sqlite);
         await using var db = database.OpenAsOperator();
-        using var turn = await SqliteWriterTurns.WaitForTurnAsync(db.Database, CancellationToken.None);
-        await using var transaction = await db.Database.BeginTransactionAsync();
+        await using var second = database.OpenAsOperator();
 
-        // The transaction's own saves run in the turn already taken (waiting again would wait for itself).
-        Assert.Null(await SqliteWriterTurns.WaitForTurnAsync(db.Database, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(5)));
+        // Inside a turn, another writer's work on the same file runs at once (waiting would wait for itself).
+        var nested = await SqliteWriterTurns.RunAsync(db.Database, async () =>
+            await SqliteWriterTurns.RunAsync(second.Database, () => Task.FromResult("nested"), CancellationToken.None).WaitAsync(Soon),
+            CancellationToken.None).WaitAsync(Soon);
+        Assert.Equal("nested", nested);
+
+        // A transaction's own saves run in the turn it already has.
+        await using var transaction = await db.Database.BeginTransactionAsync();
+        var thread = Environment.CurrentManagedThreadId;
+        Assert.Equal(thread, await SqliteWriterTurns.RunAsync(db.Database, () => Task.FromResult(Environment.CurrentManagedThreadId), CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task TheCallersContextGoesWithItsWorkAndItsFailureComesBack()
+    {
+        await using var database = await TestDatabase.CreateAsync(TestDatabase.Sqlite);
+        await using var db = database.OpenAsOperator();
+        var value = new AsyncLocal<string> { Value = "the caller's" };
+
+        Assert.Equal("the caller's", await SqliteWriterTurns.RunAsync(db.Database, () => Task.FromResult(value.Value), CancellationToken.None).WaitAsync(Soon));
+        var failure = await Assert.ThrowsAsync<InvalidOperationException>(() =>
+            SqliteWriterTurns.RunAsync<int>(db.Database, () => throw new InvalidOperationException("refused"), CancellationToken.None));
+        Assert.Equal("refused", failure.Message);
+        // The writer goes on after a failure.
+        Assert.Equal(4, await SqliteWriterTurns.RunAsync(db.Database, () => Task.FromResult(4), CancellationToken.None).WaitAsync(Soon));
     }
 }

@@ -75,6 +75,61 @@ public sealed class AlertTests(AllianceWebFactory app) : IClassFixture<AllianceW
     }
 
     [Fact]
+    public async Task AlertsOfOneKindAboutOneMemberShowAsOneGroupAndAreActedOnTogether()
+    {
+        var tobias = await app.SignedInAsync(AllianceWebFactory.Therapist);
+        // Alliance 30, 31, 32 at three sessions: below the cutoff of 36 each time, so a low-alliance alert at each.
+        var created = await tobias.PostAsJsonAsync("/api/cases", new { name = "Standing concern " + Guid.NewGuid().ToString("N")[..6], members = new[] { new { displayName = "Rowan Test", role = "Parent", birthYear = 1979 } } }, Json);
+        var caseId = (await created.Content.ReadFromJsonAsync<Created>(Json))!.Id;
+        var member = (await tobias.GetFromJsonAsync<Features.Cases.CaseDetails>($"/api/cases/{caseId}", Json))!.Members[0].Id;
+        foreach (var daysAgo in new[] { 21, 14, 7 })
+        {
+            var start = DateTimeOffset.UtcNow.AddDays(-daysAgo);
+            var s = await tobias.PostAsJsonAsync($"/api/cases/{caseId}/sessions", new ScheduleSessionRequest(start, 60), Json);
+            var sessionId = (await s.Content.ReadFromJsonAsync<Created>(Json))!.Id;
+            await tobias.PostAsJsonAsync($"/api/sessions/{sessionId}/held", new RecordSessionRequest(start, start.AddMinutes(50), [member], Modality.InPerson, null), Json);
+        }
+        await app.AsOperatorAsync(async sp =>
+        {
+            var db = sp.GetRequiredService<AllianceDbContext>();
+            var sessions = await db.Sessions.Include(s => s.Episode).ThenInclude(e => e.Case).ThenInclude(c => c.Members)
+                .Where(s => s.CaseId == caseId).OrderBy(s => s.Number).ToListAsync();
+            for (var i = 0; i < 3; i++)
+                db.Responses.Add(new Response(sessions[i], member, "alliance-check", RaterRole.Client, null, 30 + i, null, false, "{}", ResponseSource.Paper, DateTime.UtcNow));
+            await db.SaveChangesAsync();
+            await sp.GetRequiredService<CaseFeedback>().EvaluateAsync(caseId);
+            return await db.SaveChangesAsync();
+        });
+        var low = (await tobias.GetFromJsonAsync<List<AlertView>>($"/api/cases/{caseId}/alerts", Json))!.Where(a => a.Kind == "low-alliance").ToList();
+        Assert.Equal([1, 2, 3], low.Select(a => a.SessionNumber ?? 0).Order());
+
+        // One article for the standing concern, led by the newest, with the two before it listed under it.
+        var url = $"/cases/{caseId}";
+        var page = System.Net.WebUtility.HtmlDecode(await tobias.GetStringAsync(url));
+        Assert.Single(System.Text.RegularExpressions.Regex.Matches(page, "aria-label=\"medium alert: low-alliance\""));
+        Assert.Contains("· 3 times", page, StringComparison.Ordinal);
+        Assert.Contains("The 2 before it", page, StringComparison.Ordinal);
+        Assert.Contains(low.Single(a => a.SessionNumber == 3).Message, page, StringComparison.Ordinal);
+        Assert.Contains("Acknowledge all 3", page, StringComparison.Ordinal);
+
+        // Acting on a group is all or nothing: an alert of another therapist's family in it refuses the whole request.
+        var foreign = await tobias.PostFormAsync($"{url}?handler=Acknowledge", low.Select(a => new KeyValuePair<string, string>("alertId", a.Id.ToString())).Append(new("alertId", Guid.NewGuid().ToString())), url);
+        Assert.Equal(HttpStatusCode.NotFound, foreign.StatusCode);
+        Assert.All((await tobias.GetFromJsonAsync<List<AlertView>>($"/api/cases/{caseId}/alerts", Json))!.Where(a => a.Kind == "low-alliance"), a => Assert.Equal(AlertStatus.Open, a.Status));
+
+        var acknowledged = await tobias.PostFormAsync($"{url}?handler=Acknowledge", low.Select(a => new KeyValuePair<string, string>("alertId", a.Id.ToString())), url);
+        Assert.Equal(HttpStatusCode.Redirect, acknowledged.StatusCode);
+        Assert.All((await tobias.GetFromJsonAsync<List<AlertView>>($"/api/cases/{caseId}/alerts", Json))!.Where(a => a.Kind == "low-alliance"), a => Assert.Equal(AlertStatus.Acknowledged, a.Status));
+
+        var resolved = await tobias.PostFormAsync($"{url}?handler=Resolve",
+            low.Select(a => new KeyValuePair<string, string>("alertId", a.Id.ToString())).Append(new("note", "Asked Rowan what fits; we changed the task.")), url);
+        Assert.Equal(HttpStatusCode.Redirect, resolved.StatusCode);
+        Assert.All((await tobias.GetFromJsonAsync<List<AlertView>>($"/api/cases/{caseId}/alerts", Json))!.Where(a => a.Kind == "low-alliance"),
+            a => Assert.Equal((AlertStatus.Resolved, "Asked Rowan what fits; we changed the task."), (a.Status, a.ResolutionNote)));
+        Assert.DoesNotContain("aria-label=\"medium alert: low-alliance\"", await tobias.GetStringAsync(url), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task TheSupervisorSeesOpenAlertsOldestFirstAndOverdueHighOnesAreEscalatedOnce()
     {
         var tobias = await app.SignedInAsync(AllianceWebFactory.Therapist);

@@ -88,8 +88,9 @@ public sealed class ScoresTests(AllianceWebFactory app) : IClassFixture<Alliance
         var agency = await app.AsOperatorAsync(sp => sp.GetRequiredService<AllianceDbContext>().Agencies.Select(a => a.Id).FirstAsync());
         await app.AsOperatorAsync<bool>(async sp =>
         {
-            var handler = sp.GetRequiredService<GetScores>();
-            await Assert.ThrowsAsync<NotFoundException>(() => handler.HandleAsync(new Actor(jonah, agency, new HashSet<string> { StaffRoles.Therapist }), caseId, CancellationToken.None));
+            // The scores are built on the case page's one read of the case, which refuses a case outside the care relationship.
+            var handler = sp.GetRequiredService<Alliance.Web.Features.Cases.GetCase>();
+            await Assert.ThrowsAsync<NotFoundException>(() => handler.ReadWithAlertsAsync(new Actor(jonah, agency, new HashSet<string> { StaffRoles.Therapist }), caseId, CancellationToken.None));
             return true;
         });
     }

@@ -90,8 +90,8 @@ public sealed class AssistanceWork(AllianceDbContext db, TimeProvider clock)
     {
         var rows = await query.AsNoTracking().OrderBy(r => r.AnsweredAt != null).ThenByDescending(r => r.AskedAt).Take(200).ToListAsync(ct).ConfigureAwait(false);
         var caseIds = rows.Where(r => r.CaseId != null).Select(r => r.CaseId!.Value).Distinct().ToList();
-        var names = await db.Cases.Where(c => caseIds.Contains(c.Id)).ToDictionaryAsync(c => c.Id, c => c.Name, ct).ConfigureAwait(false);
-        var staff = await db.Users.Where(u => u.AgencyId == actor.AgencyId).ToDictionaryAsync(u => u.Id, u => u.DisplayName, ct).ConfigureAwait(false);
+        var names = caseIds.Count == 0 ? [] : await db.Cases.Where(c => caseIds.Contains(c.Id)).Select(c => new { c.Id, c.Name }).ToDictionaryAsync(c => c.Id, c => c.Name, ct).ConfigureAwait(false);
+        var staff = await db.StaffNamesAsync(actor.AgencyId, rows.SelectMany(r => new[] { r.TherapistId, r.AnsweredBy ?? r.TherapistId }), ct).ConfigureAwait(false);
         return rows.Select(r => new AssistanceView(r.Id, r.TherapistId, staff.GetValueOrDefault(r.TherapistId, "—"), r.CaseId,
             r.CaseId is { } c ? names.GetValueOrDefault(c) : null, r.Text ?? "", r.AskedAt, r.Answer,
             r.AnsweredBy is { } a ? staff.GetValueOrDefault(a, "—") : null, r.AnsweredAt)).ToList();

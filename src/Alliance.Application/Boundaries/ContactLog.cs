@@ -48,9 +48,17 @@ public sealed class ContactLog(AllianceDbContext db, CaseFeedback feedback, Time
         ArgumentNullException.ThrowIfNull(actor);
         var family = await db.VisibleCases(actor).Include(c => c.Members).AsNoTracking()
             .SingleOrDefaultAsync(c => c.Id == caseId, ct).ConfigureAwait(false) ?? throw new RecordNotFoundException();
+        return await ListAsync(family, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>The contacts of a family the caller has read through the care relationship, with its members, newest first.</summary>
+    public async Task<IReadOnlyList<ContactView>> ListAsync(Case family, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(family);
+        var caseId = family.Id;
         var contacts = await db.Contacts.AsNoTracking().Where(c => c.CaseId == caseId)
             .OrderByDescending(c => c.At).Take(500).ToListAsync(ct).ConfigureAwait(false);
-        var staff = await db.Users.Where(u => u.AgencyId == actor.AgencyId).ToDictionaryAsync(u => u.Id, u => u.DisplayName, ct).ConfigureAwait(false);
+        var staff = await db.StaffNamesAsync(family.AgencyId, contacts.Select(c => c.RecordedBy), ct).ConfigureAwait(false);
         var names = family.Members.ToDictionary(m => m.Id, m => m.DisplayName);
         return contacts.Select(c => new ContactView(c.Id, c.CaseId, c.MemberId, c.MemberId is { } m ? names.GetValueOrDefault(m) : null, c.At,
             ContactWords.Word(c.Means), c.Means.IsPersonal(), c.StartedBy == ContactStartedBy.Therapist ? "therapist" : "family",

@@ -111,7 +111,7 @@ public sealed class IncidentWork(AllianceDbContext db, TimeProvider clock)
     {
         var incident = await LoadReadableAsync(actor, incidentId, ct).ConfigureAwait(false);
         var summary = (await SummariesAsync(actor, [incident], ct).ConfigureAwait(false))[0];
-        var staff = await db.Users.Where(u => u.AgencyId == actor.AgencyId).ToDictionaryAsync(u => u.Id, u => u.DisplayName, ct).ConfigureAwait(false);
+        var staff = await db.StaffNamesAsync(actor.AgencyId, incident.Entries.Where(e => e.ByStaffId != null).Select(e => e.ByStaffId!.Value), ct).ConfigureAwait(false);
         var entries = incident.Entries.OrderBy(e => e.At)
             .Select(e => new IncidentEntryView(e.Kind, e.Text ?? "", e.ByStaffId is { } s ? staff.GetValueOrDefault(s, "—") : "family member", e.At)).ToList();
         return new IncidentDetails(summary, incident.Narrative ?? "", entries, await IsResponsibleAsync(actor, incident, ct).ConfigureAwait(false));
@@ -234,8 +234,9 @@ public sealed class IncidentWork(AllianceDbContext db, TimeProvider clock)
     private async Task<IReadOnlyList<IncidentSummary>> SummariesAsync(Actor actor, IReadOnlyList<Incident> incidents, CancellationToken ct)
     {
         var caseIds = incidents.Where(i => i.CaseId != null).Select(i => i.CaseId!.Value).Distinct().ToList();
-        var names = await db.Cases.Where(c => caseIds.Contains(c.Id)).ToDictionaryAsync(c => c.Id, c => c.Name, ct).ConfigureAwait(false);
-        var staff = await db.Users.Where(u => u.AgencyId == actor.AgencyId).ToDictionaryAsync(u => u.Id, u => u.DisplayName, ct).ConfigureAwait(false);
+        var names = caseIds.Count == 0 ? [] : await db.Cases.Where(c => caseIds.Contains(c.Id)).Select(c => new { c.Id, c.Name }).ToDictionaryAsync(c => c.Id, c => c.Name, ct).ConfigureAwait(false);
+        var staffIds = incidents.SelectMany(i => new[] { i.ConcernsStaffId, i.ReportedByStaffId }).Where(s => s != null).Select(s => s!.Value);
+        var staff = await db.StaffNamesAsync(actor.AgencyId, staffIds, ct).ConfigureAwait(false);
         return incidents.Select(i => new IncidentSummary(i.Id, i.Category, IncidentWords.Say(i.Category), i.CaseId,
             i.CaseId is { } c ? names.GetValueOrDefault(c) : null,
             i.ConcernsStaffId is { } s ? staff.GetValueOrDefault(s, "—") : null,

@@ -62,7 +62,7 @@ public sealed class YellowLights(AllianceDbContext db, SelfCheckWork selfChecks,
         ArgumentNullException.ThrowIfNull(actor);
         var supervisees = await db.SupervisionLines.Where(l => l.SupervisorId == actor.StaffId && l.EndedAt == null && l.AgencyId == actor.AgencyId)
             .Select(l => l.SuperviseeId).Distinct().ToListAsync(ct).ConfigureAwait(false);
-        var names = await db.Users.Where(u => supervisees.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.DisplayName, ct).ConfigureAwait(false);
+        var names = await db.StaffNamesAsync(actor.AgencyId, supervisees, ct).ConfigureAwait(false);
         var lights = await GatherAsync(actor.AgencyId, supervisees, ct).ConfigureAwait(false);
         var agency = await db.Agencies.SingleAsync(a => a.Id == actor.AgencyId, ct).ConfigureAwait(false);
         var local = agency.ToLocal(clock.GetUtcNow().UtcDateTime);

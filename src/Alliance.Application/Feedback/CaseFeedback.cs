@@ -46,14 +46,16 @@ public sealed class CaseFeedback(AllianceDbContext db, TimeProvider clock, Agenc
             await db.SaveChangesAsync(ct).ConfigureAwait(false);
             return inCaller;
         }
-        using var turn = await SqliteWriterTurns.WaitForTurnAsync(db.Database, ct).ConfigureAwait(false);
-        await using var transaction = await db.Database.BeginTransactionAsync(ct).ConfigureAwait(false);
-        if (db.Database.ProviderName == AllianceDbContext.PostgresProvider)
-            await db.Database.ExecuteSqlRawAsync("SELECT pg_advisory_xact_lock({0})", [CaseLockKey(caseId)], ct).ConfigureAwait(false);
-        var changes = await EvaluateAsync(caseId, ct).ConfigureAwait(false);
-        await db.SaveChangesAsync(ct).ConfigureAwait(false);
-        await transaction.CommitAsync(ct).ConfigureAwait(false);
-        return changes;
+        return await SqliteWriterTurns.RunAsync(db.Database, async () =>
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync(ct).ConfigureAwait(false);
+            if (db.Database.ProviderName == AllianceDbContext.PostgresProvider)
+                await db.Database.ExecuteSqlRawAsync("SELECT pg_advisory_xact_lock({0})", [CaseLockKey(caseId)], ct).ConfigureAwait(false);
+            var changes = await EvaluateAsync(caseId, ct).ConfigureAwait(false);
+            await db.SaveChangesAsync(ct).ConfigureAwait(false);
+            await transaction.CommitAsync(ct).ConfigureAwait(false);
+            return changes;
+        }, ct).ConfigureAwait(false);
     }
 
     /// <summary>The case's advisory-lock key: its id folded to 64 bits, with a tag so it differs from the audit chain's agency keys.</summary>
@@ -66,6 +68,23 @@ public sealed class CaseFeedback(AllianceDbContext db, TimeProvider clock, Agenc
 
     /// <summary>Evaluates the case's current episode and stores what changed (the caller's context saves).</summary>
     public async Task<FeedbackChanges> EvaluateAsync(Guid caseId, CancellationToken ct = default)
+    {
+        // One look for the changes made before the evaluation (a withdrawn score, a session just held); the lookups of
+        // records not saved yet below need no other, and each would otherwise look through every tracked record again.
+        db.ChangeTracker.DetectChanges();
+        var detecting = db.ChangeTracker.AutoDetectChangesEnabled;
+        db.ChangeTracker.AutoDetectChangesEnabled = false;
+        try
+        {
+            return await EvaluateDetectedAsync(caseId, ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            db.ChangeTracker.AutoDetectChangesEnabled = detecting;
+        }
+    }
+
+    private async Task<FeedbackChanges> EvaluateDetectedAsync(Guid caseId, CancellationToken ct)
     {
         var c = await db.Cases
             .Include(x => x.Members)
@@ -136,8 +155,12 @@ public sealed class CaseFeedback(AllianceDbContext db, TimeProvider clock, Agenc
             episode.Sessions.ToDictionary(s => s.Id, s => new AnswerSession(s.Number, s.Status == SessionStatus.Held)), labels, effective.Rules, standing);
         var sessionByNumber = sessions.ToDictionary(s => s.Number, s => s.Id);
         foreach (var s in episode.Sessions) sessionByNumber.TryAdd(s.Number, s.Id);
-        var storedAlerts = await db.Alerts.Where(a => a.CaseId == caseId).ToListAsync(ct).ConfigureAwait(false);
+        // Only the active alerts can change; of the others only their keys are needed (an alert is never raised twice).
+        var storedAlerts = await db.Alerts.Where(a => a.CaseId == caseId && (a.Status == AlertStatus.Open || a.Status == AlertStatus.Acknowledged))
+            .ToListAsync(ct).ConfigureAwait(false);
         var storedByKey = storedAlerts.ToDictionary(a => a.Key, StringComparer.Ordinal);
+        var closedKeys = (await db.Alerts.Where(a => a.CaseId == caseId && a.Status != AlertStatus.Open && a.Status != AlertStatus.Acknowledged)
+            .Select(a => a.Key).ToListAsync(ct).ConfigureAwait(false)).ToHashSet(StringComparer.Ordinal);
         var now = clock.GetUtcNow().UtcDateTime;
         var produced = new HashSet<string>(StringComparer.Ordinal);
         var added = new List<DomainAlert>();
@@ -145,7 +168,7 @@ public sealed class CaseFeedback(AllianceDbContext db, TimeProvider clock, Agenc
         {
             var key = KeyOf(alert, episode.Number);
             produced.Add(key);
-            if (storedByKey.ContainsKey(key)) continue;
+            if (storedByKey.ContainsKey(key) || closedKeys.Contains(key)) continue;
             Guid? memberId = alert.MemberId is { } label && byLabel.TryGetValue(label, out var id) ? id : null;
             Guid? sessionId = alert.SessionNumber is { } n && sessionByNumber.TryGetValue(n, out var sid) ? sid : null;
             var entity = new DomainAlert(c.AgencyId, c.Id, memberId, sessionId, alert.SessionNumber, alert.KindCode, SeverityCode(alert.Severity),

@@ -13,15 +13,19 @@ namespace Alliance.Application.Feedback;
 /// <param name="Fit">The numbers of the fit (100 closed episodes, 10 trajectories a cell, quartiles of intake...).</param>
 /// <param name="RefitAfterClosedEpisodes">Refit once this many more episodes have closed since the last fit. Default 20.</param>
 /// <param name="RefitAfter">Refit at the latest this long after the last fit (late paper entries, corrections). Default a day.</param>
-public sealed record TrajectorySettings(TrajectoryFitOptions Fit, int RefitAfterClosedEpisodes, TimeSpan RefitAfter)
+/// <param name="RecountAfter">
+/// How long a count of the agency's closed episodes stands before it is taken again (every evaluation and case page asks
+/// for the model). Zero counts every time. Default a minute: an episode closed counts toward a refit within a minute.
+/// </param>
+public sealed record TrajectorySettings(TrajectoryFitOptions Fit, int RefitAfterClosedEpisodes, TimeSpan RefitAfter, TimeSpan RecountAfter = default)
 {
     /// <summary>The defaults.</summary>
-    public static TrajectorySettings Default { get; } = new(TrajectoryFitOptions.Default, 20, TimeSpan.FromDays(1));
+    public static TrajectorySettings Default { get; } = new(TrajectoryFitOptions.Default, 20, TimeSpan.FromDays(1), TimeSpan.FromMinutes(1));
 
     /// <summary>
     /// Reads <c>Feedback:Trajectory:</c> <c>MinimumEpisodes</c>, <c>MinimumPerCell</c>, <c>IntakeBands</c>,
     /// <c>SmoothingRadius</c>, <c>Monotone</c>, <c>LowerBandFraction</c>, <c>RefitAfterClosedEpisodes</c> and
-    /// <c>RefitAfterHours</c>; what is not set keeps its default.
+    /// <c>RefitAfterHours</c> and <c>RecountAfterSeconds</c>; what is not set keeps its default.
     /// </summary>
     /// <exception cref="ArgumentException">A value is not a number or out of its range; the message names it.</exception>
     public static TrajectorySettings From(IConfiguration configuration)
@@ -45,7 +49,8 @@ public sealed record TrajectorySettings(TrajectoryFitOptions Fit, int RefitAfter
         var refitHours = Whole(section, "RefitAfterHours", (int)Default.RefitAfter.TotalHours);
         if (refitEpisodes < 1 || refitHours < 1)
             throw Bad(refitEpisodes < 1 ? "RefitAfterClosedEpisodes" : "RefitAfterHours");
-        return new TrajectorySettings(fit, refitEpisodes, TimeSpan.FromHours(refitHours));
+        var recountSeconds = Whole(section, "RecountAfterSeconds", (int)Default.RecountAfter.TotalSeconds);
+        return new TrajectorySettings(fit, refitEpisodes, TimeSpan.FromHours(refitHours), TimeSpan.FromSeconds(recountSeconds));
     }
 
     private static int Whole(IConfigurationSection section, string key, int fallback) =>
@@ -74,7 +79,19 @@ public sealed class ExpectedTrajectoryCache(TrajectorySettings settings) : IDisp
     /// <summary>The numbers of the fit and the refit policy.</summary>
     public TrajectorySettings Settings { get; } = settings ?? TrajectorySettings.Default;
 
+    private readonly ConcurrentDictionary<Guid, DateTime> _countedAt = new();
+
     internal FittedTrajectory? Find(Guid agencyId) => _byAgency.GetValueOrDefault(agencyId);
+
+    /// <summary>The model, when the agency's closed episodes were counted less than <see cref="TrajectorySettings.RecountAfter"/> ago.</summary>
+    internal FittedTrajectory? Recent(Guid agencyId, DateTime now) =>
+        Settings.RecountAfter > TimeSpan.Zero && _byAgency.TryGetValue(agencyId, out var fitted)
+        && _countedAt.TryGetValue(agencyId, out var at) && now - at < Settings.RecountAfter && now >= at
+        && now - fitted.FittedAt < Settings.RefitAfter
+            ? fitted
+            : null;
+
+    internal void Counted(Guid agencyId, DateTime at) => _countedAt[agencyId] = at;
 
     internal void Keep(Guid agencyId, FittedTrajectory fitted) => _byAgency[agencyId] = fitted;
 
@@ -82,7 +99,11 @@ public sealed class ExpectedTrajectoryCache(TrajectorySettings settings) : IDisp
 
     /// <summary>Forgets an agency's model; the next evaluation fits it again.</summary>
     /// <param name="agencyId">The agency.</param>
-    public void Invalidate(Guid agencyId) => _byAgency.TryRemove(agencyId, out _);
+    public void Invalidate(Guid agencyId)
+    {
+        _byAgency.TryRemove(agencyId, out _);
+        _countedAt.TryRemove(agencyId, out _);
+    }
 
     /// <inheritdoc />
     public void Dispose()
@@ -107,11 +128,16 @@ public sealed class ExpectedTrajectoryModel(AllianceDbContext db, ExpectedTrajec
     public async Task<FittedTrajectory> ForAgencyAsync(Guid agencyId, CancellationToken ct = default)
     {
         var settings = cache.Settings;
+        var now = clock.GetUtcNow().UtcDateTime;
+        if (cache.Recent(agencyId, now) is { } recent)
+            return recent;
         var closed = await db.Episodes.AsNoTracking()
             .CountAsync(e => e.AgencyId == agencyId && e.Phase == EpisodePhase.Closed, ct).ConfigureAwait(false);
-        var now = clock.GetUtcNow().UtcDateTime;
         if (Fresh(cache.Find(agencyId), closed, now, settings) is { } fresh)
+        {
+            cache.Counted(agencyId, now);
             return fresh;
+        }
 
         var gate = cache.Gate(agencyId);
         await gate.WaitAsync(ct).ConfigureAwait(false);
@@ -126,6 +152,7 @@ public sealed class ExpectedTrajectoryModel(AllianceDbContext db, ExpectedTrajec
                     InstrumentCatalogue.Default, settings.Fit);
             var result = new FittedTrajectory(model, closed, now);
             cache.Keep(agencyId, result);
+            cache.Counted(agencyId, now);
             return result;
         }
         finally

@@ -68,8 +68,8 @@ public sealed class RecordResponse(AllianceDbContext db, CaseFeedback feedback, 
 
     /// <summary>
     /// Saves a response already scored (for example one read from a FHIR QuestionnaireResponse), with any other
-    /// changes the context tracks, in one transaction; raises the risk notifications its flags call for. The alerts
-    /// are evaluated after that save (they are computed from the stored scores) and saved in a second one.
+    /// changes the context tracks, and raises the risk notifications its flags call for. The family's alerts are
+    /// evaluated with the new score (stored scores and the unsaved one together) and saved in the same transaction.
     /// </summary>
     public async Task<Response> SaveAsync(Session session, Guid memberId, Instrument instrument, ScoredResponse scored, ResponseSource source, Guid? raterStaffId, CancellationToken ct)
     {
@@ -83,7 +83,6 @@ public sealed class RecordResponse(AllianceDbContext db, CaseFeedback feedback, 
             score.Total, reason, score.RiskFlags.Count > 0, QuestionnaireResponseMapper.ToJson(instrument, scored), source, now);
         db.Responses.Add(response);
         NotifyRisk(session, memberId, instrument, score.RiskFlags, now);
-        await db.SaveChangesAsync(ct).ConfigureAwait(false);
         await feedback.EvaluateAndSaveAsync(session.CaseId, ct).ConfigureAwait(false);
         return response;
     }

@@ -33,6 +33,8 @@ public static class AuditLedger
                 db.AuditEntries.Add(entry);
                 head.Advance(entry);
             }
+            // The save that follows does not look for changes again (the context looked just before this append).
+            db.Entry(head).DetectChanges();
         }
     }
 

@@ -125,7 +125,7 @@ public sealed class TwoFactorSetupModel(UserManager<StaffUser> users, SignInMana
 
     private async Task LoadAsync(StaffUser user)
     {
-        Response.Headers.CacheControl = "no-store";
+        Features.Shared.NoStore.Apply(Response);
         Enabled = await users.GetTwoFactorEnabledAsync(user);
         Required = await rule.IsRequiredAsync(user);
         if (Enabled)

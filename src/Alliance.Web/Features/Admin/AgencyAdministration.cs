@@ -100,7 +100,7 @@ public sealed class AgencyAdministration(AllianceDbContext db, UserManager<Staff
     public async Task<IReadOnlyList<SupervisionView>> ListSupervisionAsync(Actor actor, CancellationToken ct)
     {
         RequireAdmin(actor);
-        var names = await db.Users.Where(u => u.AgencyId == actor.AgencyId).ToDictionaryAsync(u => u.Id, u => u.DisplayName, ct).ConfigureAwait(false);
+        var names = await db.StaffNamesAsync(actor.AgencyId, ct).ConfigureAwait(false);
         var lines = await db.SupervisionLines.Where(l => l.AgencyId == actor.AgencyId && l.EndedAt == null).ToListAsync(ct).ConfigureAwait(false);
         return lines.Select(l => new SupervisionView(l.Id, l.SupervisorId, names.GetValueOrDefault(l.SupervisorId, "?"), l.SuperviseeId,
                 names.GetValueOrDefault(l.SuperviseeId, "?"), l.StartedAt))

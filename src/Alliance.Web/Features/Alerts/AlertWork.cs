@@ -44,41 +44,63 @@ public sealed class AlertWork(AllianceDbContext db, TimeProvider clock)
             g => (g.Where(r => r.Severity == "high").Sum(r => r.Count), g.Where(r => r.Severity == "medium").Sum(r => r.Count)));
     }
 
-    public async Task AcknowledgeAsync(Actor actor, Guid alertId, CancellationToken ct)
+    public Task AcknowledgeAsync(Actor actor, Guid alertId, CancellationToken ct) => AcknowledgeAsync(actor, [alertId], ct);
+
+    /// <summary>Acknowledges the alerts together (one save): all of them, or none when any is not the actor's to change.</summary>
+    public async Task AcknowledgeAsync(Actor actor, IReadOnlyCollection<Guid> alertIds, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(actor);
-        var alert = await LoadAsync(actor, alertId, ct);
-        alert.Acknowledge(actor.StaffId, clock.GetUtcNow().UtcDateTime);
+        var now = clock.GetUtcNow().UtcDateTime;
+        foreach (var alert in await LoadAsync(actor, alertIds, ct))
+            alert.Acknowledge(actor.StaffId, now);
         await db.SaveChangesAsync(ct);
     }
 
-    public async Task ResolveAsync(Actor actor, Guid alertId, string note, CancellationToken ct)
+    public Task ResolveAsync(Actor actor, Guid alertId, string note, CancellationToken ct) => ResolveAsync(actor, [alertId], note, ct);
+
+    /// <summary>Resolves the alerts together with one note (one save): all of them, or none when any is not the actor's to change.</summary>
+    public async Task ResolveAsync(Actor actor, IReadOnlyCollection<Guid> alertIds, string note, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(actor);
-        var alert = await LoadAsync(actor, alertId, ct);
-        alert.Resolve(actor.StaffId, note, clock.GetUtcNow().UtcDateTime);
+        var now = clock.GetUtcNow().UtcDateTime;
+        foreach (var alert in await LoadAsync(actor, alertIds, ct))
+            alert.Resolve(actor.StaffId, note, now);
         await db.SaveChangesAsync(ct);
     }
 
-    private async Task<Alert> LoadAsync(Actor actor, Guid alertId, CancellationToken ct)
+    private async Task<List<Alert>> LoadAsync(Actor actor, IReadOnlyCollection<Guid> alertIds, CancellationToken ct)
     {
+        var ids = alertIds.Distinct().ToList();
         var cases = db.VisibleCases(actor, CasePurpose.Write).Select(c => c.Id);
-        return await db.Alerts.SingleOrDefaultAsync(a => a.Id == alertId && cases.Contains(a.CaseId), ct) ?? throw new NotFoundException();
+        var alerts = ids.Count == 0 ? [] : await db.Alerts.Where(a => ids.Contains(a.Id) && cases.Contains(a.CaseId)).ToListAsync(ct);
+        return alerts.Count == ids.Count && ids.Count > 0 ? alerts : throw new NotFoundException();
     }
 
     private async Task<List<AlertView>> ViewsAsync(IQueryable<Alert> alerts, CancellationToken ct)
     {
         var rows = await alerts
             .Join(db.Cases, a => a.CaseId, c => c.Id, (a, c) => new { a, CaseName = c.Name })
-            .OrderByDescending(x => x.a.CreatedAt).Take(500)
+            .OrderByDescending(x => x.a.CreatedAt).Take(Cases.GetCase.AlertsShown)
             .ToListAsync(ct);
         var memberIds = rows.Where(r => r.a.MemberId != null).Select(r => r.a.MemberId!.Value).Distinct().ToList();
-        var names = await db.Members.Where(m => memberIds.Contains(m.Id)).ToDictionaryAsync(m => m.Id, m => m.DisplayName, ct);
+        var names = memberIds.Count == 0 ? [] : await db.Members.Where(m => memberIds.Contains(m.Id)).Select(m => new { m.Id, m.DisplayName }).ToDictionaryAsync(m => m.Id, m => m.DisplayName, ct);
+        return Ordered(rows.Select(r => (r.a, r.CaseName)), names);
+    }
+
+    /// <summary>The views of a case's alerts already read with the case (active first, then newest first).</summary>
+    public static List<AlertView> ViewsOf(Case c, IEnumerable<Alert> alerts)
+    {
+        ArgumentNullException.ThrowIfNull(c);
+        return Ordered(alerts.Select(a => (a, c.Name)), c.Members.ToDictionary(m => m.Id, m => m.DisplayName));
+    }
+
+    private static List<AlertView> Ordered(IEnumerable<(Alert Alert, string CaseName)> rows, IReadOnlyDictionary<Guid, string> memberNames)
+    {
         static int Rank(Alert a) => a.IsActive ? 0 : 1;
-        return rows.OrderBy(r => Rank(r.a)).ThenByDescending(r => r.a.CreatedAt)
-            .Select(r => new AlertView(r.a.Id, r.a.CaseId, r.CaseName, r.a.MemberId, r.a.MemberId is { } m ? names.GetValueOrDefault(m) : null,
-                r.a.SessionNumber, r.a.Kind, r.a.Severity, r.a.Instrument, r.a.EvidenceJson, r.a.Message, r.a.ConsiderNext, r.a.Status,
-                r.a.CreatedAt, r.a.AcknowledgedAt, r.a.ResolutionNote, r.a.EscalatedAt))
+        return rows.OrderBy(r => Rank(r.Alert)).ThenByDescending(r => r.Alert.CreatedAt)
+            .Select(r => new AlertView(r.Alert.Id, r.Alert.CaseId, r.CaseName, r.Alert.MemberId, r.Alert.MemberId is { } m ? memberNames.GetValueOrDefault(m) : null,
+                r.Alert.SessionNumber, r.Alert.Kind, r.Alert.Severity, r.Alert.Instrument, r.Alert.EvidenceJson, r.Alert.Message, r.Alert.ConsiderNext, r.Alert.Status,
+                r.Alert.CreatedAt, r.Alert.AcknowledgedAt, r.Alert.ResolutionNote, r.Alert.EscalatedAt))
             .ToList();
     }
 }

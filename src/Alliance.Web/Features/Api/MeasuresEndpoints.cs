@@ -15,7 +15,7 @@ internal static class MeasuresEndpoints
         sessions.MapGet("/{sessionId:guid}/measures", async Task<Ok<SessionMeasuresView>> (Guid sessionId, HttpResponse response, ClaimsPrincipal user, GetSessionMeasures handler, CancellationToken ct) =>
         {
             var view = await handler.HandleAsync(user.RequireActor(), sessionId, ct);
-            response.Headers.CacheControl = "no-store";
+            Features.Shared.NoStore.Apply(response);
             return TypedResults.Ok(view);
         }).WithSummary("Who has answered a session's questionnaires, with their scores (scores only, never the answers).");
     }

@@ -43,8 +43,11 @@ public sealed class GetCaseload(AllianceDbContext db, TimeProvider clock, Allian
         var now = clock.GetUtcNow().UtcDateTime;
         // Primary or co-therapist, asked as two searches (one on each therapist index) and put together: a single OR
         // across the two columns is one SQLite cannot answer from an index, and it reads every case of the agency.
-        var held = db.VisibleCases(actor).Where(c => c.PrimaryTherapistId == therapistId)
-            .Union(db.VisibleCases(actor).Where(c => c.CoTherapistId == therapistId));
+        // Closed families are left out in the database (a long-serving therapist holds far more closed ones than open).
+        IQueryable<Case> Shown(IQueryable<Case> cases) => query.IncludeClosed ? cases
+            : cases.Where(c => c.Episodes.OrderByDescending(e => e.Number).Select(e => e.Phase).First() != EpisodePhase.Closed);
+        var held = Shown(db.VisibleCases(actor).Where(c => c.PrimaryTherapistId == therapistId))
+            .Union(Shown(db.VisibleCases(actor).Where(c => c.CoTherapistId == therapistId)));
         var raw = await held
             .Select(c => new
             {

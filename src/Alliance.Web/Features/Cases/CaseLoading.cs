@@ -11,9 +11,10 @@ internal static class CaseLoading
 {
     public static async Task<Case> LoadVisibleCaseAsync(this AllianceDbContext db, Actor actor, Guid caseId, CancellationToken ct, CasePurpose purpose = CasePurpose.Write)
     {
-        return await db.VisibleCases(actor, purpose)
-            .IncludeWholeCase()
-            .SingleOrDefaultAsync(c => c.Id == caseId, ct).ConfigureAwait(false)
+        var cases = db.VisibleCases(actor, purpose).IncludeWholeCase();
+        // A case read to be shown is not tracked: nothing of it is saved, and tracking a long history costs more than reading it.
+        if (purpose == CasePurpose.Read) cases = cases.AsNoTracking();
+        return await cases.SingleOrDefaultAsync(c => c.Id == caseId, ct).ConfigureAwait(false)
             ?? throw new NotFoundException();
     }
 
@@ -30,17 +31,4 @@ internal static class CaseLoading
     /// <summary>The actor's agency.</summary>
     public static async Task<Agency> LoadAgencyAsync(this AllianceDbContext db, Actor actor, CancellationToken ct) =>
         await db.Agencies.SingleAsync(a => a.Id == actor.AgencyId, ct).ConfigureAwait(false);
-
-    /// <summary>Names of the given staff of the agency, by id (an id of no staff member of the agency is left out).</summary>
-    public static async Task<Dictionary<Guid, string>> StaffNamesAsync(this AllianceDbContext db, Guid agencyId, IEnumerable<Guid> staffIds, CancellationToken ct)
-    {
-        var ids = staffIds.Distinct().ToList();
-        return await db.Users.Where(u => u.AgencyId == agencyId && ids.Contains(u.Id))
-            .Select(u => new { u.Id, u.DisplayName })
-            .ToDictionaryAsync(u => u.Id, u => u.DisplayName, ct).ConfigureAwait(false);
-    }
-
-    /// <summary>Names of the agency's staff, by id.</summary>
-    public static async Task<Dictionary<Guid, string>> StaffNamesAsync(this AllianceDbContext db, Guid agencyId, CancellationToken ct) =>
-        await db.Users.Where(u => u.AgencyId == agencyId).ToDictionaryAsync(u => u.Id, u => u.DisplayName, ct).ConfigureAwait(false);
 }

@@ -33,6 +33,10 @@ public sealed class DetailsModel(GetCase getCase, ChangeCase change, SessionWork
     public DateTime? GlassUntil { get; private set; }
     public IReadOnlyList<Alerts.AlertView> Alerts { get; private set; } = [];
     public Scores.CaseScores? Scores { get; private set; }
+    /// <summary>The family as read for this page (for its sections).</summary>
+    public Case Family { get; private set; } = null!;
+    /// <summary>The agency as read for this page.</summary>
+    public Agency Agency { get; private set; } = null!;
     public bool ReadOnly => GlassUntil is not null;
 
     public async Task OnGetAsync(CancellationToken ct) => await LoadAsync(ct);
@@ -78,18 +82,20 @@ public sealed class DetailsModel(GetCase getCase, ChangeCase change, SessionWork
         return Page();
     }
 
-    public async Task<IActionResult> OnPostAcknowledgeAsync(Guid alertId, CancellationToken ct)
+    /// <summary>Acknowledges an alert, or a group of alerts of one kind about one member shown together.</summary>
+    public async Task<IActionResult> OnPostAcknowledgeAsync([FromForm(Name = "alertId")] List<Guid> alertIds, CancellationToken ct)
     {
-        if (await TryAsync(() => alerts.AcknowledgeAsync(Actor, alertId, ct), null))
-            return Done("Alert acknowledged.");
+        if (await TryAsync(() => alerts.AcknowledgeAsync(Actor, alertIds, ct), null))
+            return Done(alertIds.Count > 1 ? $"{alertIds.Count} alerts acknowledged." : "Alert acknowledged.");
         await LoadAsync(ct);
         return Page();
     }
 
-    public async Task<IActionResult> OnPostResolveAsync(Guid alertId, string note, CancellationToken ct)
+    /// <summary>Resolves an alert, or a group of alerts of one kind about one member shown together, with one note.</summary>
+    public async Task<IActionResult> OnPostResolveAsync([FromForm(Name = "alertId")] List<Guid> alertIds, string note, CancellationToken ct)
     {
-        if (await TryAsync(() => alerts.ResolveAsync(Actor, alertId, note, ct), null))
-            return Done("Alert resolved.");
+        if (await TryAsync(() => alerts.ResolveAsync(Actor, alertIds, note, ct), null))
+            return Done(alertIds.Count > 1 ? $"{alertIds.Count} alerts resolved." : "Alert resolved.");
         await LoadAsync(ct);
         return Page();
     }
@@ -102,11 +108,15 @@ public sealed class DetailsModel(GetCase getCase, ChangeCase change, SessionWork
 
     private async Task LoadAsync(CancellationToken ct)
     {
-        Case = await getCase.HandleAsync(Actor, Id, ct);
+        // The case is read once; its sections build on that read.
+        var read = await getCase.ReadWithAlertsAsync(Actor, Id, ct);
+        Case = read.Details;
+        Family = read.Family;
+        Agency = read.Agency;
         Time = new LocalTime(Case.TimeZoneId);
-        Scores = await scores.HandleAsync(Actor, Id, ct);
+        Scores = await scores.ForCaseAsync(read.Family, read.Agency.TimeZoneId, read.Alerts, ct);
         if (!Actor.IsTherapist && !Actor.IsSupervisor) GlassUntil = await breakGlass.CurrentGrantAsync(Actor, Id, ct);
-        Alerts = await alerts.ForCaseAsync(Actor, Id, ct);
+        Alerts = Features.Alerts.AlertWork.ViewsOf(read.Family, read.Alerts);
         CanTransfer = Actor.IsSupervisor && await db.SupervisionLines.AnyAsync(l => l.SupervisorId == Actor.StaffId && l.SuperviseeId == Case.PrimaryTherapistId && l.EndedAt == null, ct);
         if (CanTransfer)
         {

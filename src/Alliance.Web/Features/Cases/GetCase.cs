@@ -1,6 +1,7 @@
 using Alliance.Application;
 using Alliance.Data;
 using Alliance.Domain;
+using Microsoft.EntityFrameworkCore;
 
 namespace Alliance.Web.Features.Cases;
 
@@ -32,21 +33,49 @@ public sealed record SessionView(Guid Id, int Number, SessionStatus Status, Date
     DateTime? ActualStart, DateTime? ActualEnd, int? ActualMinutes, Modality? Modality, string Therapist,
     IReadOnlyList<Guid> AttendeeIds, string? Notes, string? StatusReason);
 
+/// <summary>
+/// A case read once for its page: the view, the loaded family, its agency and its alerts (newest first), so the page's
+/// sections build on one read instead of each reading the case again.
+/// </summary>
+public sealed record CaseRead(CaseDetails Details, Case Family, Agency Agency, IReadOnlyList<Alert> Alerts);
+
 /// <summary>Reads one case the actor may see.</summary>
 public sealed class GetCase(AllianceDbContext db, TimeProvider clock, Alliance.Application.Auditing.AuditReads reads, Process.GetProcess process)
 {
+    /// <summary>The most alerts a case page lists.</summary>
+    public const int AlertsShown = 500;
+
     public async Task<CaseDetails> HandleAsync(Actor actor, Guid caseId, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(actor);
         var c = await db.LoadVisibleCaseAsync(actor, caseId, ct, CasePurpose.Read).ConfigureAwait(false);
+        var due = await db.Alerts.AnyAsync(a => a.CaseId == c.Id && a.Kind == Process.GetProcess.TerminationDue
+            && (a.Status == AlertStatus.Open || a.Status == AlertStatus.Acknowledged), ct).ConfigureAwait(false);
+        return (await ReadAsync(actor, c, due, [], ct).ConfigureAwait(false)).Details;
+    }
+
+    /// <summary>The case with its alerts, for the case page.</summary>
+    public async Task<CaseRead> ReadWithAlertsAsync(Actor actor, Guid caseId, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        var c = await db.LoadVisibleCaseAsync(actor, caseId, ct, CasePurpose.Read).ConfigureAwait(false);
+        var alerts = await db.Alerts.AsNoTracking().Where(a => a.CaseId == c.Id)
+            .OrderByDescending(a => a.CreatedAt).Take(AlertsShown).ToListAsync(ct).ConfigureAwait(false);
+        return await ReadAsync(actor, c, Process.GetProcess.TerminationIsDue(alerts), alerts, ct).ConfigureAwait(false);
+    }
+
+    private async Task<CaseRead> ReadAsync(Actor actor, Case c, bool terminationDue, IReadOnlyList<Alert> alerts, CancellationToken ct)
+    {
         reads.Record(db, c.AgencyId, "case", c.Id, c.Id);
         var agency = await db.LoadAgencyAsync(actor, ct).ConfigureAwait(false);
-        // Only the names the page shows: the therapists, who changed the phases, who held the sessions, who moved the case.
+        // Only the names the page shows: the therapists, who changed the phases, who held the sessions, who moved the
+        // case, and those the process names.
         var staff = new List<Guid> { c.PrimaryTherapistId };
         if (c.CoTherapistId is { } coTherapist) staff.Add(coTherapist);
         staff.AddRange(c.Episodes.SelectMany(e => e.PhaseChanges).Select(p => p.ByStaffId));
         staff.AddRange(c.Episodes.SelectMany(e => e.Sessions).Select(s => s.TherapistId));
         staff.AddRange(c.Assignments.SelectMany(a => new[] { a.FromTherapistId, a.ToTherapistId, a.ByStaffId }));
+        staff.AddRange(Process.GetProcess.StaffShown(c));
         var names = await db.StaffNamesAsync(actor.AgencyId, staff, ct).ConfigureAwait(false);
         string Name(Guid id) => names.GetValueOrDefault(id, "former staff member");
         var year = agency.ToLocal(clock.GetUtcNow().UtcDateTime).Year;
@@ -58,7 +87,7 @@ public sealed class GetCase(AllianceDbContext db, TimeProvider clock, Alliance.A
                 s.ActualStart, s.ActualEnd, s.ActualMinutes, s.Modality, Name(s.TherapistId),
                 s.Attendees.Select(a => a.MemberId).OrderBy(id => position.GetValueOrDefault(id)).ToList(), s.Notes, s.StatusReason)).ToList());
 
-        return new CaseDetails(
+        var details = new CaseDetails(
             c.Id, c.Name, c.PrimaryTherapistId, Name(c.PrimaryTherapistId),
             c.CoTherapistId, c.CoTherapistId is { } co ? Name(co) : null,
             c.Members.OrderBy(m => m.Position).Select(m => new MemberView(m.Id, m.DisplayName, m.Role, m.BirthYear, m.AgeIn(year), m.IsChildIn(year))).ToList(),
@@ -66,6 +95,7 @@ public sealed class GetCase(AllianceDbContext db, TimeProvider clock, Alliance.A
             c.Episodes.Where(e => e.Number != c.CurrentEpisode.Number).OrderByDescending(e => e.Number).Select(View).ToList(),
             c.Assignments.OrderBy(a => a.At).Select(a => new AssignmentView(Name(a.FromTherapistId), Name(a.ToTherapistId), a.At, Name(a.ByStaffId), a.Reason)).ToList(),
             agency.TimeZoneId,
-            await process.ForAsync(actor, c, agency, ct).ConfigureAwait(false));
+            await process.ForAsync(c, agency, terminationDue, names, ct).ConfigureAwait(false));
+        return new CaseRead(details, c, agency, alerts);
     }
 }

@@ -66,13 +66,33 @@ public sealed class GetProcess(AllianceDbContext db, OrientationTexts texts, Aud
     {
         ArgumentNullException.ThrowIfNull(actor);
         ArgumentNullException.ThrowIfNull(c);
-        ArgumentNullException.ThrowIfNull(agency);
-        var text = await texts.CurrentAsync(agency.Id, ct).ConfigureAwait(false);
         var due = await db.Alerts.AnyAsync(a => a.CaseId == c.Id && a.Kind == TerminationDue
             && (a.Status == AlertStatus.Open || a.Status == AlertStatus.Acknowledged), ct).ConfigureAwait(false);
+        var staff = await db.StaffNamesAsync(actor.AgencyId, StaffShown(c), ct).ConfigureAwait(false);
+        return await ForAsync(c, agency, due, staff, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The process of a case already loaded through the care relationship, when the caller has read whether termination
+    /// is due and the names of <see cref="StaffShown"/> already.
+    /// </summary>
+    public async Task<CaseProcess> ForAsync(Case c, Agency agency, bool terminationDue, IReadOnlyDictionary<Guid, string> staff, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(c);
+        ArgumentNullException.ThrowIfNull(agency);
+        var text = await texts.CurrentAsync(agency.Id, ct).ConfigureAwait(false);
         var now = clock.GetUtcNow().UtcDateTime;
-        var view = ProcessGuide.For(c.CurrentEpisode, new ProcessSettings(text.Version, agency.ReviewEverySessions, agency.OffersFollowUp, due), now);
-        // Only the names the process pages show: the therapists and whoever recorded agreements, overrides, goals and reviews.
+        var view = ProcessGuide.For(c.CurrentEpisode, new ProcessSettings(text.Version, agency.ReviewEverySessions, agency.OffersFollowUp, terminationDue), now);
+        return new CaseProcess(c, agency, text, view, staff, agency.ToLocal(now).Year);
+    }
+
+    /// <summary>Whether an active alert says termination is due.</summary>
+    public static bool TerminationIsDue(IEnumerable<Alert> alerts) => alerts.Any(a => a.Kind == TerminationDue && a.IsActive);
+
+    /// <summary>The staff the process pages name: the therapists and whoever recorded agreements, overrides, goals and reviews.</summary>
+    public static IEnumerable<Guid> StaffShown(Case c)
+    {
+        ArgumentNullException.ThrowIfNull(c);
         var episode = c.CurrentEpisode;
         var ids = new List<Guid> { c.PrimaryTherapistId };
         if (c.CoTherapistId is { } co) ids.Add(co);
@@ -80,8 +100,7 @@ public sealed class GetProcess(AllianceDbContext db, OrientationTexts texts, Aud
         ids.AddRange(episode.Overrides.Select(o => o.By));
         ids.AddRange(episode.Goals.Select(g => g.CreatedBy));
         ids.AddRange(episode.Reviews.Select(r => r.By));
-        var staff = await db.StaffNamesAsync(actor.AgencyId, ids, ct).ConfigureAwait(false);
-        return new CaseProcess(c, agency, text, view, staff, agency.ToLocal(now).Year);
+        return ids;
     }
 
     /// <summary>Where the next step is done, for the case page's button.</summary>

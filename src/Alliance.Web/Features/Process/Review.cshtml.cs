@@ -47,6 +47,6 @@ public sealed class ReviewModel(GetProcess getProcess, ProcessWork work, Scores.
     private async Task LoadAsync(CancellationToken ct)
     {
         Process = await getProcess.HandleAsync(Actor, CaseId, ct);
-        Scores = await scores.HandleAsync(Actor, CaseId, ct);
+        Scores = await scores.ForCaseAsync(Process.Case, Process.Agency.TimeZoneId, null, ct);
     }
 }

@@ -1,3 +1,4 @@
+using Alliance.Application;
 using Alliance.Application.Measures;
 using Alliance.Data;
 using Alliance.Web.Features.Cases;

@@ -154,7 +154,7 @@ public sealed class AnswerModel(
     private PageResult Answer()
     {
         // The page and its address carry a key: never cache or index it.
-        Response.Headers.CacheControl = "no-store";
+        Features.Shared.NoStore.Apply(Response);
         Response.Headers["X-Robots-Tag"] = "noindex, nofollow";
         Response.StatusCode = View switch
         {

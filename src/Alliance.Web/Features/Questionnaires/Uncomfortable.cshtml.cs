@@ -94,7 +94,7 @@ public sealed class UncomfortableModel(QuestionnaireLinks links, IncidentWork in
 
     private PageResult Answer()
     {
-        Response.Headers.CacheControl = "no-store";
+        Features.Shared.NoStore.Apply(Response);
         Response.Headers["X-Robots-Tag"] = "noindex, nofollow";
         Response.StatusCode = View switch
         {

@@ -50,31 +50,34 @@ public sealed class GetScores(AllianceDbContext db, AgencyInstruments instrument
 {
     private sealed record Row(Guid Id, Guid SessionId, Guid MemberId, string InstrumentId, RaterRole Rater, decimal Score);
 
-    public async Task<CaseScores> HandleAsync(Actor actor, Guid caseId, CancellationToken ct)
+    /// <summary>
+    /// The scores of a case already loaded through the care relationship, whole (members and the current episode's
+    /// sessions), in the agency's time zone. <paramref name="alerts"/> are the case's alerts when the caller has read
+    /// them already; otherwise the open ones are read here.
+    /// </summary>
+    public async Task<CaseScores> ForCaseAsync(Case c, string timeZoneId, IReadOnlyList<Alert>? alerts, CancellationToken ct)
     {
-        ArgumentNullException.ThrowIfNull(actor);
-        var c = await db.VisibleCases(actor, CasePurpose.Read).Where(x => x.Id == caseId)
-            .Select(x => new { x.Id, x.AgencyId })
-            .SingleOrDefaultAsync(ct).ConfigureAwait(false) ?? throw new NotFoundException();
-        var zone = await db.Agencies.Where(a => a.Id == c.AgencyId).Select(a => a.TimeZoneId).SingleAsync(ct).ConfigureAwait(false);
-        var episode = await db.Episodes.Where(e => e.CaseId == caseId).OrderByDescending(e => e.Number).Select(e => e.Id).FirstAsync(ct).ConfigureAwait(false);
-        var members = await db.Members.AsNoTracking().Where(m => m.CaseId == caseId).OrderBy(m => m.Position).ToListAsync(ct).ConfigureAwait(false);
-        var sessions = (await db.Sessions.Where(s => s.EpisodeId == episode && s.Status == SessionStatus.Held)
-                .Select(s => new { s.Id, s.Number, s.ActualStart, s.ScheduledStart }).ToListAsync(ct).ConfigureAwait(false))
+        ArgumentNullException.ThrowIfNull(c);
+        var caseId = c.Id;
+        var members = c.Members.OrderBy(m => m.Position).ToList();
+        var sessions = c.CurrentEpisode.Sessions.Where(s => s.Status == SessionStatus.Held)
             .OrderBy(s => s.Number)
             .Select(s => new SessionColumn(s.Id, s.Number, s.ActualStart ?? s.ScheduledStart)).ToList();
         var sessionIds = sessions.Select(s => s.SessionId).ToList();
         // Projected: the answers themselves are not read here.
-        var rows = await db.Responses
+        var rows = sessionIds.Count == 0 ? [] : await db.Responses
             .Where(r => r.CaseId == caseId && r.WithdrawnAt == null && r.Score != null && sessionIds.Contains(r.SessionId))
             .Select(r => new Row(r.Id, r.SessionId, r.MemberId, r.InstrumentId, r.Rater, r.Score!.Value))
             .ToListAsync(ct).ConfigureAwait(false);
         var catalog = await instruments.ForAgencyAsync(c.AgencyId, ct).ConfigureAwait(false);
         var model = (await trajectories.ForAgencyAsync(c.AgencyId, ct).ConfigureAwait(false)).Model;
         // The sessions whose scores are the evidence of each member's open alerts, by instrument series.
-        var openAlerts = await db.Alerts.AsNoTracking()
-            .Where(a => a.CaseId == caseId && a.MemberId != null && a.Instrument != null && (a.Status == AlertStatus.Open || a.Status == AlertStatus.Acknowledged))
-            .Select(a => new { a.MemberId, a.Instrument, a.EvidenceJson }).ToListAsync(ct).ConfigureAwait(false);
+        var openAlerts = alerts is null
+            ? await db.Alerts.AsNoTracking()
+                .Where(a => a.CaseId == caseId && a.MemberId != null && a.Instrument != null && (a.Status == AlertStatus.Open || a.Status == AlertStatus.Acknowledged))
+                .Select(a => new { a.MemberId, a.Instrument, a.EvidenceJson }).ToListAsync(ct).ConfigureAwait(false)
+            : alerts.Where(a => a.MemberId != null && a.Instrument != null && a.IsActive)
+                .Select(a => new { a.MemberId, a.Instrument, a.EvidenceJson }).ToList();
         var evidence = openAlerts
             .SelectMany(a => EvidenceSessions(a.EvidenceJson).Select(n => (Member: a.MemberId!.Value, Series: catalog.Find(a.Instrument!)?.Series ?? a.Instrument!, Number: n)))
             .ToLookup(e => (e.Member, e.Series), e => e.Number);
@@ -99,7 +102,7 @@ public sealed class GetScores(AllianceDbContext db, AgencyInstruments instrument
             if (own.Count > 0) reads.Record(db, c.AgencyId, "scores", member.Id, caseId);
             view.Add(new MemberScores(member.Id, member.DisplayName, member.IsChildIn(clock.GetUtcNow().Year), groups));
         }
-        return new CaseScores(caseId, zone, view);
+        return new CaseScores(caseId, timeZoneId, view);
     }
 
     private static readonly (string Title, Construct[] Constructs)[] Groups =

@@ -66,7 +66,7 @@ public sealed class MeasuresModel(Alliance.Data.AllianceDbContext db, GetSession
             }).ToList();
             Status = await measures.ForAsync(Actor, Case, Session, ct);
             // The links are shown this once: never keep this answer in a cache.
-            Response.Headers.CacheControl = "no-store";
+            Features.Shared.NoStore.Apply(Response);
         }
         return Page();
     }
