@@ -86,11 +86,15 @@ public sealed class CaseFeedback(AllianceDbContext db, TimeProvider clock, Agenc
 
     private async Task<FeedbackChanges> EvaluateDetectedAsync(Guid caseId, CancellationToken ct)
     {
-        var c = await db.Cases
+        // The family as stored, read without tracking (nothing of it changes here); or, when this context holds changes to
+        // a family not saved yet (a session just recorded as held), as this context holds it.
+        var family = db.Cases
             .Include(x => x.Members)
             .Include(x => x.Episodes).ThenInclude(e => e.Sessions).ThenInclude(s => s.Attendees)
-            .AsSplitQuery()
-            .SingleAsync(x => x.Id == caseId, ct).ConfigureAwait(false);
+            .AsSplitQuery();
+        var pendingFamily = db.ChangeTracker.Entries().Any(e => e.State is EntityState.Added or EntityState.Modified or EntityState.Deleted
+            && e.Entity is Case or Member or Episode or Session or SessionAttendee);
+        var c = await (pendingFamily ? family : family.AsNoTracking()).SingleAsync(x => x.Id == caseId, ct).ConfigureAwait(false);
         var agency = await db.Agencies.SingleAsync(a => a.Id == c.AgencyId, ct).ConfigureAwait(false);
         var effective = await _rules.ForAgencyAsync(db, agency, ct).ConfigureAwait(false);
         var fitted = trajectories is null ? null : await trajectories.ForAgencyAsync(agency.Id, ct).ConfigureAwait(false);
