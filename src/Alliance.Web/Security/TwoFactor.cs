@@ -63,7 +63,8 @@ internal sealed class TwoFactorGate : IAuthorizationMiddlewareResultHandler
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(authorizeResult);
-        if (authorizeResult.Succeeded
+        // Only admins can be held at the gate: nobody else needs the rule (or the services it is built from).
+        if (authorizeResult.Succeeded && context.User.IsInRole(StaffRoles.Admin)
             && !context.Request.Path.StartsWithSegments(TwoFactorRule.SetupPath, StringComparison.OrdinalIgnoreCase)
             && await context.RequestServices.GetRequiredService<TwoFactorRule>().MustSetUpAsync(context.User).ConfigureAwait(false))
         {
