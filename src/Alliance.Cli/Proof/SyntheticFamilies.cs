@@ -9,10 +9,12 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Alliance.Cli.Proof;
 
 /// <summary>
-/// Grows the demo agency to the size a load run asks for: families of two or three invented members, thirty to a
-/// therapist, each therapist an account without a password (nobody signs in as them). The demo's own therapists keep
-/// their caseloads, so the pages the load clients read stay the size a therapist sees; the database around them is
-/// the size of a large agency. Written through the context as operator, so every record is audited as usual.
+/// Grows the demo agency to the size a load run asks for: families of two or three invented members, oriented and in
+/// active work, thirty to a therapist, each therapist an account without a password (nobody signs in as them). The
+/// demo's own therapists keep their caseloads, so the pages the load clients read stay the size a therapist sees; the
+/// database around them is the size of a large agency, and the questionnaire links of a run spread over hundreds of
+/// families instead of piling hundreds of sessions onto the demo's few. Written through the context as operator, so
+/// every record is audited as usual.
 /// </summary>
 internal static class SyntheticFamilies
 {
@@ -59,9 +61,18 @@ internal static class SyntheticFamilies
                 var surname = Surnames[random.Next(Surnames.Length)];
                 var opened = now.AddDays(-random.Next(1, 700));
                 var family = Case.Open(agencyId, $"{surname} family {made.ToString(CultureInfo.InvariantCulture)}", therapist, null, therapist, opened);
-                family.AddMember($"{Given[random.Next(Given.Length)]} {surname}", FamilyRole.Parent, now.Year - random.Next(28, 55), opened);
-                family.AddMember($"{Given[random.Next(Given.Length)]} {surname}", FamilyRole.Child, now.Year - random.Next(6, 17), opened);
-                if (random.Next(3) == 0) family.AddMember($"{Given[random.Next(Given.Length)]} {surname}", FamilyRole.Parent, now.Year - random.Next(28, 55), opened);
+                var parent = family.AddMember($"{Given[random.Next(Given.Length)]} {surname}", FamilyRole.Parent, now.Year - random.Next(28, 55), opened);
+                var child = family.AddMember($"{Given[random.Next(Given.Length)]} {surname}", FamilyRole.Child, now.Year - random.Next(6, 17), opened);
+                var other = random.Next(3) == 0 ? family.AddMember($"{Given[random.Next(Given.Length)]} {surname}", FamilyRole.Parent, now.Year - random.Next(28, 55), opened) : null;
+                // Oriented and in active work, as most of an agency's open families are: each member agreed to the
+                // questionnaires (a child of 12 or under with a parent consenting), so links can go to any of them.
+                var episode = family.CurrentEpisode;
+                var oriented = opened.AddHours(1);
+                episode.RecordFamilyAgreements(SecretsPolicy.NoSecrets, null, YoungPersonSharing.ScoresOnly);
+                episode.RecordAgreement(parent, 1, null, true, true, null, therapist, oriented);
+                episode.RecordAgreement(child, 1, child.IsChildIn(oriented.Year) ? parent.Id : null, true, true, null, therapist, oriented);
+                if (other is not null) episode.RecordAgreement(other, 1, null, true, true, null, therapist, oriented);
+                episode.MoveTo(EpisodePhase.Active, therapist, "Orientation complete; the family agreed to begin", oriented);
                 db.Cases.Add(family);
             }
             await db.SaveChangesAsync(ct).ConfigureAwait(false);

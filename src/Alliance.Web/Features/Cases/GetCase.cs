@@ -49,8 +49,7 @@ public sealed class GetCase(AllianceDbContext db, TimeProvider clock, Alliance.A
     {
         ArgumentNullException.ThrowIfNull(actor);
         var c = await db.LoadVisibleCaseAsync(actor, caseId, ct, CasePurpose.Read).ConfigureAwait(false);
-        var due = await db.Alerts.AnyAsync(a => a.CaseId == c.Id && a.Kind == Process.GetProcess.TerminationDue
-            && (a.Status == AlertStatus.Open || a.Status == AlertStatus.Acknowledged), ct).ConfigureAwait(false);
+        var due = await Process.GetProcess.TerminationIsDueAsync(db, c.Id, ct).ConfigureAwait(false);
         return (await ReadAsync(actor, c, due, [], ct).ConfigureAwait(false)).Details;
     }
 

@@ -66,8 +66,7 @@ public sealed class GetProcess(AllianceDbContext db, OrientationTexts texts, Aud
     {
         ArgumentNullException.ThrowIfNull(actor);
         ArgumentNullException.ThrowIfNull(c);
-        var due = await db.Alerts.AnyAsync(a => a.CaseId == c.Id && a.Kind == TerminationDue
-            && (a.Status == AlertStatus.Open || a.Status == AlertStatus.Acknowledged), ct).ConfigureAwait(false);
+        var due = await TerminationIsDueAsync(db, c.Id, ct).ConfigureAwait(false);
         var staff = await db.StaffNamesAsync(actor.AgencyId, StaffShown(c), ct).ConfigureAwait(false);
         return await ForAsync(c, agency, due, staff, ct).ConfigureAwait(false);
     }
@@ -88,6 +87,10 @@ public sealed class GetProcess(AllianceDbContext db, OrientationTexts texts, Aud
 
     /// <summary>Whether an active alert says termination is due.</summary>
     public static bool TerminationIsDue(IEnumerable<Alert> alerts) => alerts.Any(a => a.Kind == TerminationDue && a.IsActive);
+
+    /// <summary>Whether an active alert of the case says termination is due, asked of the database.</summary>
+    public static Task<bool> TerminationIsDueAsync(AllianceDbContext db, Guid caseId, CancellationToken ct) =>
+        db.Alerts.AnyAsync(a => a.CaseId == caseId && a.Kind == TerminationDue && (a.Status == AlertStatus.Open || a.Status == AlertStatus.Acknowledged), ct);
 
     /// <summary>The staff the process pages name: the therapists and whoever recorded agreements, overrides, goals and reviews.</summary>
     public static IEnumerable<Guid> StaffShown(Case c)
