@@ -32,6 +32,24 @@ public sealed class AnswerFeedbackTests
                 ("purpose-together", together), ("purpose-different", differentRaw) }
             .Select(a => new ItemAnswer(a.Item1, AnswerValue.Option(a.Item2.ToString(System.Globalization.CultureInfo.InvariantCulture)))).ToList();
 
+    /// <summary>
+    /// Ada and Ben, two adults of one family, at one held session with their family-alliance answers: shared purpose
+    /// Ada 5 + (6 - 2) = 9, 4.5 per item; Ben 3 + (6 - 3) = 6, 3.0: 1.5 apart, a split.
+    /// </summary>
+    private static (Case Case, Member Ada, Session Session, Response Ben) SplitFamily(AllianceDbContext db, Agency agency, StaffUser therapist, string surname)
+    {
+        var c = Case.Open(agency.Id, surname + " family", therapist.Id, null, therapist.Id, Now.AddDays(-30));
+        var ada = c.AddMember("Ada " + surname, FamilyRole.Parent, 1981, Now.AddDays(-30));
+        var ben = c.AddMember("Ben " + surname, FamilyRole.Partner, 1979, Now.AddDays(-30));
+        var s = c.CurrentEpisode.ScheduleSession(Now.AddDays(-7), 60, therapist.Id, Now.AddDays(-14));
+        s.RecordHeld(Now.AddDays(-7), Now.AddDays(-7).AddMinutes(50), [ada.Id, ben.Id], Modality.InPerson, null, Now);
+        db.Cases.Add(c);
+        db.Responses.Add(Answered(s, ada.Id, "family-alliance", FamilyAlliance(5, 2)));
+        var benAnswers = Answered(s, ben.Id, "family-alliance", FamilyAlliance(3, 3));
+        db.Responses.Add(benAnswers);
+        return (c, ada, s, benAnswers);
+    }
+
     [SkippableTheory]
     [MemberData(nameof(TestDatabase.ProviderData), MemberType = typeof(TestDatabase))]
     public async Task RiskAnswersAndDimensionSplitsAreRaisedAndAWithdrawalIsSavedWithItsAlerts(string provider)
@@ -43,15 +61,7 @@ public sealed class AnswerFeedbackTests
             var agency = Agency(db, "Eastbrook");
             var therapist = Staff(db, agency, "Noor Hale");
             await db.SaveChangesAsync();
-            var c = Case.Open(agency.Id, "Okafor family", therapist.Id, null, therapist.Id, Now.AddDays(-30));
-            var ada = c.AddMember("Ada Okafor", FamilyRole.Parent, 1981, Now.AddDays(-30));
-            var ben = c.AddMember("Ben Okafor", FamilyRole.Partner, 1979, Now.AddDays(-30));
-            var s = c.CurrentEpisode.ScheduleSession(Now.AddDays(-7), 60, therapist.Id, Now.AddDays(-14));
-            s.RecordHeld(Now.AddDays(-7), Now.AddDays(-7).AddMinutes(50), [ada.Id, ben.Id], Modality.InPerson, null, Now);
-            db.Cases.Add(c);
-            // Shared purpose: Ada 5 + (6 - 2) = 9, 4.5 per item; Ben 3 + (6 - 3) = 6, 3.0: 1.5 apart.
-            db.Responses.Add(Answered(s, ada.Id, "family-alliance", FamilyAlliance(5, 2)));
-            db.Responses.Add(Answered(s, ben.Id, "family-alliance", FamilyAlliance(3, 3)));
+            var (c, ada, s, _) = SplitFamily(db, agency, therapist, "Okafor");
             var phq = Answered(s, ada.Id, "phq-9", Catalog.Get("phq-9").ScoredItems.Select(i => new ItemAnswer(i.LinkId, AnswerValue.Option(i.Options.Single(o => o.Score == (i.LinkId == "phq9-9" ? 3 : 0)).Code))));
             db.Responses.Add(phq);
             await db.SaveChangesAsync();
@@ -99,18 +109,9 @@ public sealed class AnswerFeedbackTests
             var agency = Agency(db, "Southbrook");
             var therapist = Staff(db, agency, "Ira Vale");
             await db.SaveChangesAsync();
-            var c = Case.Open(agency.Id, "Mensah family", therapist.Id, null, therapist.Id, Now.AddDays(-30));
-            var ada = c.AddMember("Ada Mensah", FamilyRole.Parent, 1981, Now.AddDays(-30));
-            var ben = c.AddMember("Ben Mensah", FamilyRole.Partner, 1979, Now.AddDays(-30));
-            var s = c.CurrentEpisode.ScheduleSession(Now.AddDays(-7), 60, therapist.Id, Now.AddDays(-14));
-            s.RecordHeld(Now.AddDays(-7), Now.AddDays(-7).AddMinutes(50), [ada.Id, ben.Id], Modality.InPerson, null, Now);
-            db.Cases.Add(c);
-            // Shared purpose 4.5 and 3.0: a split.
-            db.Responses.Add(Answered(s, ada.Id, "family-alliance", FamilyAlliance(5, 2)));
-            var answered = Answered(s, ben.Id, "family-alliance", FamilyAlliance(3, 3));
-            db.Responses.Add(answered);
+            var (c, _, _, ben) = SplitFamily(db, agency, therapist, "Mensah");
             await db.SaveChangesAsync();
-            (agencyId, caseId, benResponse) = (agency.Id, c.Id, answered.Id);
+            (agencyId, caseId, benResponse) = (agency.Id, c.Id, ben.Id);
         }
         await using (var db = database.OpenFor(agencyId))
         {

@@ -19,25 +19,29 @@ public sealed class AlertTests(AllianceWebFactory app) : IClassFixture<AllianceW
     private static readonly System.Text.Json.JsonSerializerOptions Json = ApiTests.Json;
 
     /// <summary>A new family on Tobias's caseload with two held sessions and alliance scores 38 then 29 (a rupture).</summary>
-    private async Task<Guid> RupturedFamilyAsync(HttpClient tobias)
+    private Task<Guid> RupturedFamilyAsync(HttpClient tobias) =>
+        FamilyWithAllianceScoresAsync(tobias, "Rupture family", "Dana Test", 38, 29);
+
+    /// <summary>A new family of one member on Tobias's caseload with a held session a week apart for each alliance score, the last a week ago.</summary>
+    private async Task<Guid> FamilyWithAllianceScoresAsync(HttpClient tobias, string name, string member, params int[] scores)
     {
-        var created = await tobias.PostAsJsonAsync("/api/cases", new { name = "Rupture family " + Guid.NewGuid().ToString("N")[..6], members = new[] { new { displayName = "Dana Test", role = "Parent", birthYear = 1980 } } }, Json);
+        var created = await tobias.PostAsJsonAsync("/api/cases", new { name = name + " " + Guid.NewGuid().ToString("N")[..6], members = new[] { new { displayName = member, role = "Parent", birthYear = 1980 } } }, Json);
         var caseId = (await created.Content.ReadFromJsonAsync<Created>(Json))!.Id;
-        var member = (await tobias.GetFromJsonAsync<Features.Cases.CaseDetails>($"/api/cases/{caseId}", Json))!.Members[0].Id;
-        foreach (var daysAgo in new[] { 14, 7 })
+        var memberId = (await tobias.GetFromJsonAsync<Features.Cases.CaseDetails>($"/api/cases/{caseId}", Json))!.Members[0].Id;
+        for (var i = 0; i < scores.Length; i++)
         {
-            var start = DateTimeOffset.UtcNow.AddDays(-daysAgo);
+            var start = DateTimeOffset.UtcNow.AddDays(-7 * (scores.Length - i));
             var s = await tobias.PostAsJsonAsync($"/api/cases/{caseId}/sessions", new ScheduleSessionRequest(start, 60), Json);
             var sessionId = (await s.Content.ReadFromJsonAsync<Created>(Json))!.Id;
-            await tobias.PostAsJsonAsync($"/api/sessions/{sessionId}/held", new RecordSessionRequest(start, start.AddMinutes(50), [member], Modality.InPerson, null), Json);
+            await tobias.PostAsJsonAsync($"/api/sessions/{sessionId}/held", new RecordSessionRequest(start, start.AddMinutes(50), [memberId], Modality.InPerson, null), Json);
         }
         await app.AsOperatorAsync(async sp =>
         {
             var db = sp.GetRequiredService<AllianceDbContext>();
             var sessions = await db.Sessions.Include(s => s.Episode).ThenInclude(e => e.Case).ThenInclude(c => c.Members)
                 .Where(s => s.CaseId == caseId).OrderBy(s => s.Number).ToListAsync();
-            db.Responses.Add(new Response(sessions[0], member, "alliance-check", RaterRole.Client, null, 38, null, false, "{}", ResponseSource.Paper, DateTime.UtcNow));
-            db.Responses.Add(new Response(sessions[1], member, "alliance-check", RaterRole.Client, null, 29, null, false, "{}", ResponseSource.Paper, DateTime.UtcNow));
+            for (var i = 0; i < scores.Length; i++)
+                db.Responses.Add(new Response(sessions[i], memberId, "alliance-check", RaterRole.Client, null, scores[i], null, false, "{}", ResponseSource.Paper, DateTime.UtcNow));
             await db.SaveChangesAsync();
             await sp.GetRequiredService<CaseFeedback>().EvaluateAsync(caseId);
             return await db.SaveChangesAsync();
@@ -79,27 +83,7 @@ public sealed class AlertTests(AllianceWebFactory app) : IClassFixture<AllianceW
     {
         var tobias = await app.SignedInAsync(AllianceWebFactory.Therapist);
         // Alliance 30, 31, 32 at three sessions: below the cutoff of 36 each time, so a low-alliance alert at each.
-        var created = await tobias.PostAsJsonAsync("/api/cases", new { name = "Standing concern " + Guid.NewGuid().ToString("N")[..6], members = new[] { new { displayName = "Rowan Test", role = "Parent", birthYear = 1979 } } }, Json);
-        var caseId = (await created.Content.ReadFromJsonAsync<Created>(Json))!.Id;
-        var member = (await tobias.GetFromJsonAsync<Features.Cases.CaseDetails>($"/api/cases/{caseId}", Json))!.Members[0].Id;
-        foreach (var daysAgo in new[] { 21, 14, 7 })
-        {
-            var start = DateTimeOffset.UtcNow.AddDays(-daysAgo);
-            var s = await tobias.PostAsJsonAsync($"/api/cases/{caseId}/sessions", new ScheduleSessionRequest(start, 60), Json);
-            var sessionId = (await s.Content.ReadFromJsonAsync<Created>(Json))!.Id;
-            await tobias.PostAsJsonAsync($"/api/sessions/{sessionId}/held", new RecordSessionRequest(start, start.AddMinutes(50), [member], Modality.InPerson, null), Json);
-        }
-        await app.AsOperatorAsync(async sp =>
-        {
-            var db = sp.GetRequiredService<AllianceDbContext>();
-            var sessions = await db.Sessions.Include(s => s.Episode).ThenInclude(e => e.Case).ThenInclude(c => c.Members)
-                .Where(s => s.CaseId == caseId).OrderBy(s => s.Number).ToListAsync();
-            for (var i = 0; i < 3; i++)
-                db.Responses.Add(new Response(sessions[i], member, "alliance-check", RaterRole.Client, null, 30 + i, null, false, "{}", ResponseSource.Paper, DateTime.UtcNow));
-            await db.SaveChangesAsync();
-            await sp.GetRequiredService<CaseFeedback>().EvaluateAsync(caseId);
-            return await db.SaveChangesAsync();
-        });
+        var caseId = await FamilyWithAllianceScoresAsync(tobias, "Standing concern", "Rowan Test", 30, 31, 32);
         var low = (await tobias.GetFromJsonAsync<List<AlertView>>($"/api/cases/{caseId}/alerts", Json))!.Where(a => a.Kind == "low-alliance").ToList();
         Assert.Equal([1, 2, 3], low.Select(a => a.SessionNumber ?? 0).Order());
 
