@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Text.RegularExpressions;
 using Alliance.Data;
 using Microsoft.EntityFrameworkCore;
@@ -20,6 +21,35 @@ public sealed partial class PageTests(AllianceWebFactory app) : IClassFixture<Al
         // The closed family is hidden until asked for.
         Assert.DoesNotContain("Greywood family", html, StringComparison.Ordinal);
         Assert.Contains("Greywood family", await client.GetStringAsync("/?closed=true"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ALongEpisodeListsItsLatestSessionsAndAllWhenAsked()
+    {
+        // Amara's families in the demo have met weekly for months (one of them fourteen times).
+        var client = await app.SignedInAsync("amara@harbourlight.example");
+        var home = await client.GetStringAsync("/");
+        Features.Cases.CaseDetails? family = null;
+        foreach (var id in Regex.Matches(home, "href=\"/cases/([0-9a-f-]{36})\"").Select(m => Guid.Parse(m.Groups[1].Value)).Distinct())
+        {
+            var read = (await client.GetFromJsonAsync<Features.Cases.CaseDetails>($"/api/cases/{id}", ApiTests.Json))!;
+            if (read.Episode.Sessions.Count(s => s.Status != Domain.SessionStatus.Scheduled) > Features.Cases.DetailsModel.LatestSessions) family = read;
+        }
+        Assert.NotNull(family);
+        var sessions = family.Episode.Sessions;
+        var closedOrHeld = sessions.Where(s => s.Status != Domain.SessionStatus.Scheduled).OrderBy(s => s.Number).ToList();
+
+        var page = await client.GetStringAsync($"/cases/{family.Id}");
+        Assert.Contains($"Show all {sessions.Count} sessions", page, StringComparison.Ordinal);
+        // Held and booked sessions carry their links: the latest twelve held or closed are listed, the earlier ones not.
+        var latest = closedOrHeld.TakeLast(Features.Cases.DetailsModel.LatestSessions).ToList();
+        Assert.All(latest.Where(s => s.Status == Domain.SessionStatus.Held), s => Assert.Contains($"/sessions/{s.Id}/", page, StringComparison.Ordinal));
+        Assert.All(closedOrHeld.Except(latest).Where(s => s.Status == Domain.SessionStatus.Held), s => Assert.DoesNotContain($"/sessions/{s.Id}/", page, StringComparison.Ordinal));
+        Assert.All(sessions.Where(s => s.Status == Domain.SessionStatus.Scheduled), s => Assert.Contains($"/sessions/{s.Id}/", page, StringComparison.Ordinal));
+
+        var all = await client.GetStringAsync($"/cases/{family.Id}?sessions=all");
+        Assert.DoesNotContain("Show all", all, StringComparison.Ordinal);
+        Assert.All(closedOrHeld.Where(s => s.Status == Domain.SessionStatus.Held), s => Assert.Contains($"/sessions/{s.Id}/", all, StringComparison.Ordinal));
     }
 
     [Fact]

@@ -23,6 +23,21 @@ public sealed class DetailsModel(GetCase getCase, ChangeCase change, SessionWork
     }
 
     [FromRoute] public Guid Id { get; set; }
+
+    /// <summary>How many of the episode's held or closed sessions the page lists unless all are asked for.</summary>
+    public const int LatestSessions = 12;
+
+    /// <summary>"all" to list every session of the episode.</summary>
+    [FromQuery(Name = "sessions")] public string? Sessions { get; set; }
+
+    /// <summary>The sessions the page lists, in order: every booked one and the latest held or closed ones (all when asked).</summary>
+    public IReadOnlyList<SessionView> SessionsShown(IReadOnlyList<SessionView> sessions)
+    {
+        ArgumentNullException.ThrowIfNull(sessions);
+        if (string.Equals(Sessions, "all", StringComparison.OrdinalIgnoreCase)) return sessions;
+        var latest = sessions.Where(s => s.Status != SessionStatus.Scheduled).OrderByDescending(s => s.Number).Take(LatestSessions).Select(s => s.Id).ToHashSet();
+        return sessions.Where(s => s.Status == SessionStatus.Scheduled || latest.Contains(s.Id)).ToList();
+    }
     public CaseDetails Case { get; private set; } = null!;
     public LocalTime Time { get; private set; } = null!;
     public MemberInput Member { get; set; } = new();
