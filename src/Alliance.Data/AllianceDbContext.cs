@@ -90,40 +90,28 @@ public sealed partial class AllianceDbContext(DbContextOptions<AllianceDbContext
         {
             var ownTransaction = Database.CurrentTransaction is null;
             var transaction = ownTransaction ? await Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false) : null;
-            // Changes were detected above; the audit append marks what it changes itself, so the save does not look
-            // through every tracked record a second and third time.
-            var detecting = ChangeTracker.AutoDetectChangesEnabled;
-            ChangeTracker.AutoDetectChangesEnabled = false;
             try
             {
-                await AuditLedger.AppendAsync(this, pending, cancellationToken).ConfigureAwait(false);
-                var count = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken).ConfigureAwait(false);
+                // Changes were detected above; the audit append marks what it changes itself, so the save does not look
+                // through every tracked record a second and third time.
+                var count = await ChangeTracker.WithoutLookingAgainAsync(async () =>
+                {
+                    await AuditLedger.AppendAsync(this, pending, cancellationToken).ConfigureAwait(false);
+                    return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken).ConfigureAwait(false);
+                }).ConfigureAwait(false);
                 if (transaction is not null) await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
                 _queued.Clear();
                 return count;
             }
             finally
             {
-                ChangeTracker.AutoDetectChangesEnabled = detecting;
                 if (transaction is not null) await transaction.DisposeAsync().ConfigureAwait(false);
             }
         }, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The audit entries the tracked changes call for; changes were detected just before, so they are not looked for again.</summary>
-    private List<PendingAudit> CollectWrites()
-    {
-        var detecting = ChangeTracker.AutoDetectChangesEnabled;
-        ChangeTracker.AutoDetectChangesEnabled = false;
-        try
-        {
-            return CollectDetectedWrites();
-        }
-        finally
-        {
-            ChangeTracker.AutoDetectChangesEnabled = detecting;
-        }
-    }
+    private List<PendingAudit> CollectWrites() => ChangeTracker.WithoutLookingAgain(CollectDetectedWrites);
 
     private List<PendingAudit> CollectDetectedWrites()
     {

@@ -72,16 +72,7 @@ public sealed class CaseFeedback(AllianceDbContext db, TimeProvider clock, Agenc
         // One look for the changes made before the evaluation (a withdrawn score, a session just held); the lookups of
         // records not saved yet below need no other, and each would otherwise look through every tracked record again.
         db.ChangeTracker.DetectChanges();
-        var detecting = db.ChangeTracker.AutoDetectChangesEnabled;
-        db.ChangeTracker.AutoDetectChangesEnabled = false;
-        try
-        {
-            return await EvaluateDetectedAsync(caseId, ct).ConfigureAwait(false);
-        }
-        finally
-        {
-            db.ChangeTracker.AutoDetectChangesEnabled = detecting;
-        }
+        return await db.ChangeTracker.WithoutLookingAgainAsync(() => EvaluateDetectedAsync(caseId, ct)).ConfigureAwait(false);
     }
 
     private async Task<FeedbackChanges> EvaluateDetectedAsync(Guid caseId, CancellationToken ct)
