@@ -1,11 +1,7 @@
-using Alliance.Application;
 using Alliance.Application.Boundaries;
-using Alliance.Data;
-using Alliance.Web.Features.Cases;
 using Alliance.Web.Features.Shared;
 using Alliance.Web.Security;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.EntityFrameworkCore;
 
 namespace Alliance.Web.Features.Boundaries;
 

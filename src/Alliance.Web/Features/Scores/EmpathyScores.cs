@@ -44,7 +44,7 @@ public sealed class EmpathyScores(AllianceDbContext db, AuditReads reads)
         foreach (var r in ratings) reads.Record(db, actor.AgencyId, "response", r.Id, r.CaseId);
         var zone = await db.Agencies.Where(a => a.Id == actor.AgencyId).Select(a => a.TimeZoneId).SingleAsync(ct).ConfigureAwait(false);
         var observerIds = ratings.Where(r => r.RaterStaffId is not null).Select(r => r.RaterStaffId!.Value).Distinct().ToList();
-        var names = await db.Users.Where(u => observerIds.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.DisplayName, ct).ConfigureAwait(false);
+        var names = await db.StaffNamesAsync(actor.AgencyId, observerIds, ct).ConfigureAwait(false);
 
         var rows = ratings.GroupBy(r => r.SessionId)
             .Select(g => g.ToList())

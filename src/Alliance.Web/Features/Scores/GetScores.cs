@@ -4,7 +4,6 @@ using Alliance.Application.Measures;
 using Alliance.Data;
 using Alliance.Domain;
 using Alliance.Measures;
-using Alliance.Web.Errors;
 using Microsoft.EntityFrameworkCore;
 
 namespace Alliance.Web.Features.Scores;
