@@ -11,11 +11,14 @@ internal static class CaseLoading
 {
     public static async Task<Case> LoadVisibleCaseAsync(this AllianceDbContext db, Actor actor, Guid caseId, CancellationToken ct, CasePurpose purpose = CasePurpose.Write)
     {
-        var cases = db.VisibleCases(actor, purpose).IncludeWholeCase();
+        // Whether the actor may see the case is asked once; the case is then read by its key alone (WholeCaseById).
+        var agencyId = await db.VisibleCases(actor, purpose).Where(c => c.Id == caseId).Select(c => (Guid?)c.AgencyId)
+            .SingleOrDefaultAsync(ct).ConfigureAwait(false) ?? throw new NotFoundException();
+        var cases = db.WholeCaseById(agencyId, caseId);
         // A case read to be shown is not tracked: nothing of it is saved, and tracking a long history costs more than reading it.
         if (purpose == CasePurpose.Read) cases = cases.AsNoTracking();
-        return await cases.SingleOrDefaultAsync(c => c.Id == caseId, ct).ConfigureAwait(false)
-            ?? throw new NotFoundException();
+        var found = await cases.ToListAsync(ct).ConfigureAwait(false);
+        return found.Count == 1 ? found[0] : throw new NotFoundException();
     }
 
     /// <summary>Loads a session of a case the actor may see, with the whole case around it.</summary>

@@ -1,5 +1,7 @@
 using System.Globalization;
 using System.Text;
+using System.Text.Encodings.Web;
+using Microsoft.AspNetCore.Html;
 
 namespace Alliance.Web.Features.Scores;
 
@@ -127,6 +129,55 @@ public sealed class LineChart
         var half = XLabels.Count <= 1 ? (Width - Left - Right) / 2.0 : Step / 2;
         return (Math.Max(PlotLeft, X(cutoff.FromX) - half), Math.Min(PlotRight, X(cutoff.ToX) + half));
     }
+
+    /// <summary>
+    /// The chart as SVG markup. It is written here rather than by a Razor partial: a case page draws a chart for every
+    /// member and measure, and a partial view per chart (its lookup, its view data and its buffers) cost more than
+    /// the drawing. Presentation attributes only (the Content-Security-Policy forbids inline style); colours come from
+    /// scores.css.
+    /// </summary>
+    /// <param name="title">The chart's accessible title.</param>
+    /// <param name="xAxis">The caption of the x axis.</param>
+    public IHtmlContent Svg(string title, string xAxis = "session")
+    {
+        var svg = new StringBuilder(4096);
+        svg.Append(CultureInfo.InvariantCulture, $"<svg class=\"chart\" viewBox=\"{ViewBox}\" role=\"img\" aria-labelledby=\"{Text(Id)}-t\" focusable=\"false\" xmlns=\"http://www.w3.org/2000/svg\">");
+        svg.Append(CultureInfo.InvariantCulture, $"<title id=\"{Text(Id)}-t\">{Text(title)}</title><g class=\"grid\">");
+        foreach (var g in Grid)
+            svg.Append(CultureInfo.InvariantCulture, $"<g><line x1=\"{N(PlotLeft)}\" x2=\"{N(PlotRight)}\" y1=\"{N(Y(g))}\" y2=\"{N(Y(g))}\" /><text class=\"axis\" x=\"{N(PlotLeft - 5)}\" y=\"{N(Y(g) + 4)}\" text-anchor=\"end\">{Score(g)}</text></g>");
+        svg.Append("</g><g class=\"x-axis\">");
+        for (var i = 0; i < XLabels.Count; i++)
+            if (ShowLabel(i))
+                svg.Append(CultureInfo.InvariantCulture, $"<g><text class=\"axis\" x=\"{N(X(i))}\" y=\"{N(PlotBottom + 15)}\" text-anchor=\"middle\">{Text(XLabels[i])}</text></g>");
+        svg.Append(CultureInfo.InvariantCulture, $"<text class=\"axis caption\" x=\"{N(PlotRight)}\" y=\"{N(PlotBottom + 27)}\" text-anchor=\"end\">{Text(xAxis)}</text></g>");
+        if (Expected.Count > 1)
+        {
+            var last = Expected.MaxBy(e => e.X)!;
+            svg.Append(CultureInfo.InvariantCulture, $"<g class=\"expected\"><polygon points=\"{BandPoints}\" /><text class=\"cutoff-label\" x=\"{N(X(last.X) - 2)}\" y=\"{N(Y(last.LowerBand) + 12)}\" text-anchor=\"end\">expected range</text></g>");
+        }
+        foreach (var cut in Cutoffs)
+        {
+            var (from, to) = Span(cut);
+            svg.Append(CultureInfo.InvariantCulture, $"<g><line class=\"cutoff\" x1=\"{N(from)}\" x2=\"{N(to)}\" y1=\"{N(Y(cut.Value))}\" y2=\"{N(Y(cut.Value))}\" stroke-dasharray=\"5 4\" data-cutoff=\"{Score(cut.Value)}\" />");
+            svg.Append(CultureInfo.InvariantCulture, $"<text class=\"cutoff-label\" x=\"{N(to - 2)}\" y=\"{N(Y(cut.Value) - 4)}\" text-anchor=\"end\">{Text(cut.Label)}</text></g>");
+        }
+        foreach (var line in Lines)
+        {
+            svg.Append(CultureInfo.InvariantCulture, $"<g class=\"series series-{Text(line.Kind)}\">");
+            if (line.Values.Count > 1) svg.Append(CultureInfo.InvariantCulture, $"<path d=\"{Path(line)}\" fill=\"none\" />");
+            foreach (var v in line.Values)
+            {
+                svg.Append(CultureInfo.InvariantCulture, $"<circle cx=\"{N(X(v.X))}\" cy=\"{N(Y(v.Score))}\" r=\"{(v.Clinical ? "4.5" : "3.5")}\"{(v.Clinical ? " class=\"clinical\"" : "")} />");
+                if (line.Kind == "own" && Evidence.Contains(v.X))
+                    svg.Append(CultureInfo.InvariantCulture, $"<circle class=\"evidence\" cx=\"{N(X(v.X))}\" cy=\"{N(Y(v.Score))}\" r=\"8\" fill=\"none\" data-evidence=\"{v.X}\" />");
+            }
+            svg.Append("</g>");
+        }
+        svg.Append("</svg>");
+        return new HtmlString(svg.ToString());
+    }
+
+    private static string Text(string value) => HtmlEncoder.Default.Encode(value);
 
     /// <summary>A number as SVG attributes want it: invariant, one decimal.</summary>
     public static string N(double value) => value.ToString("0.#", CultureInfo.InvariantCulture);
