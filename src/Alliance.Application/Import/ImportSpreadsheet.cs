@@ -164,7 +164,7 @@ public sealed class ImportSpreadsheet(AllianceDbContext db, StaffAccounts staff,
             var agency = await agencies.SingleOrDefaultAsync(a => a.Id == given, ct).ConfigureAwait(false);
             return agency is null ? (null, $"--agency: no agency has the id {given}") : (agency, null);
         }
-        var all = await agencies.Take(2).ToListAsync(ct).ConfigureAwait(false);
+        var all = await agencies.OrderBy(a => a.Id).Take(2).ToListAsync(ct).ConfigureAwait(false);
         return all.Count switch
         {
             0 => (null, "--agency: this database holds no agency yet; create one with 'alliance agency create'"),

@@ -64,7 +64,7 @@ public sealed class SignInModel(SignInManager<StaffUser> signIn, UserManager<Sta
     private async Task LoadDemoAsync()
     {
         // The demo's sign-ins are shown only while the demo agency is the database's only agency.
-        var agencies = await db.Agencies.Select(a => a.IsDemo).Take(2).ToListAsync();
+        var agencies = await db.Agencies.OrderBy(a => a.Id).Select(a => a.IsDemo).Take(2).ToListAsync();
         DemoSignIns = agencies is [true] ? DemoAgency.SignIns : [];
     }
 }

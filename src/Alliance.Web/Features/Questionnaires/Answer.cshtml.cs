@@ -139,6 +139,8 @@ public sealed class AnswerModel(
         var session = await db.Sessions
             .Include(s => s.Attendees)
             .Include(s => s.Episode).ThenInclude(e => e.Case).ThenInclude(c => c.Members)
+            // One statement: a session's attendees times its family's members is a handful of rows.
+            .AsSingleQuery()
             .SingleOrDefaultAsync(s => s.Id == link.SessionId, ct);
         if (!link.IsUsable(Now) || session is null || session.Status is SessionStatus.Cancelled or SessionStatus.NoShow)
         {
