@@ -74,9 +74,11 @@ public sealed partial class AllianceDbContext(DbContextOptions<AllianceDbContext
     public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
         ChangeTracker.DetectChanges();
+        // First, so that a case given a new version here is audited with the records that changed.
+        var untrackedCases = await ChangeTracker.WithoutLookingAgainAsync(() => CaseVersions.MarkChangedAsync(this, cancellationToken)).ConfigureAwait(false);
         var pending = CollectWrites();
         pending.AddRange(_queued);
-        if (pending.Count == 0)
+        if (pending.Count == 0 && untrackedCases.Count == 0)
         {
             return ChangeTracker.HasChanges()
                 ? await SqliteWriterTurns.RunAsync(Database, () => base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken), cancellationToken).ConfigureAwait(false)
@@ -96,6 +98,7 @@ public sealed partial class AllianceDbContext(DbContextOptions<AllianceDbContext
                 // through every tracked record a second and third time.
                 var count = await ChangeTracker.WithoutLookingAgainAsync(async () =>
                 {
+                    await CaseVersions.TouchStoredAsync(this, untrackedCases, cancellationToken).ConfigureAwait(false);
                     await AuditLedger.AppendAsync(this, pending, cancellationToken).ConfigureAwait(false);
                     return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken).ConfigureAwait(false);
                 }).ConfigureAwait(false);

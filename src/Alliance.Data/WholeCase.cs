@@ -7,6 +7,16 @@ namespace Alliance.Data;
 public static class WholeCase
 {
     /// <summary>
+    /// The kinds of record <see cref="IncludeWholeCase"/> reads: a change to any of them gives the case a new
+    /// <see cref="Case.Version"/> when it is saved (<see cref="CaseVersions"/>). Keep the two lists together.
+    /// </summary>
+    public static IReadOnlySet<Type> Parts { get; } = new HashSet<Type>
+    {
+        typeof(Case), typeof(Member), typeof(CaseAssignment), typeof(Episode), typeof(PhaseChange), typeof(Session), typeof(SessionAttendee),
+        typeof(MemberAgreement), typeof(ProcessOverride), typeof(Goal), typeof(GoalImportance), typeof(Review), typeof(GoalProgress), typeof(MemberOutcome),
+    };
+
+    /// <summary>
     /// The cases with their members, assignments, and every episode with its phase changes, sessions and attendees,
     /// agreements, overrides, goals with their importance, reviews with their progress, and the outcome at closing.
     /// </summary>

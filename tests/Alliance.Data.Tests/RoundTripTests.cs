@@ -137,7 +137,7 @@ public sealed class RoundTripTests
             .IncludeWholeCase()
             .SingleAsync(c => c.Id == caseId);
 
-    private static Case BuildCase(Guid agencyId, Guid therapist, Guid coTherapist, Guid successor, Guid supervisor)
+    internal static Case BuildCase(Guid agencyId, Guid therapist, Guid coTherapist, Guid successor, Guid supervisor)
     {
         var t0 = Now.AddDays(-120).AddMilliseconds(17);
         var c = Case.Open(agencyId, "Okafor-Lind family", therapist, coTherapist, supervisor, t0);

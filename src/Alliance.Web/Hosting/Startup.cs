@@ -26,6 +26,7 @@ public static class Startup
         services.AddScoped<CreateAgency>();
         services.AddScoped<GetCaseload>();
         services.AddScoped<GetCase>();
+        services.AddSingleton<CaseReadCache>();
         services.AddScoped<CreateCase>();
         services.AddScoped<ChangeCase>();
         services.AddScoped<Alliance.Application.Episodes.OrientationTexts>();

@@ -21,6 +21,23 @@ internal static class CaseLoading
         return found.Count == 1 ? found[0] : throw new NotFoundException();
     }
 
+    /// <summary>
+    /// Reads a whole case the actor may see, to be shown: from <paramref name="cache"/> when the case has not changed
+    /// since it was kept there. The access check runs every time, and reads the case's current version with it. The
+    /// case returned may be shared with other requests: it must not be changed.
+    /// </summary>
+    public static async Task<Case> ReadVisibleCaseAsync(this AllianceDbContext db, CaseReadCache cache, Actor actor, Guid caseId, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(cache);
+        var visible = await db.VisibleCases(actor, CasePurpose.Read).Where(c => c.Id == caseId).Select(c => new { c.AgencyId, c.Version })
+            .SingleOrDefaultAsync(ct).ConfigureAwait(false) ?? throw new NotFoundException();
+        if (cache.Find(caseId, visible.Version) is { } kept && kept.AgencyId == visible.AgencyId) return kept;
+        var found = await db.WholeCaseById(visible.AgencyId, caseId).AsNoTracking().ToListAsync(ct).ConfigureAwait(false);
+        if (found.Count != 1) throw new NotFoundException();
+        cache.Keep(found[0]);
+        return found[0];
+    }
+
     /// <summary>Loads a session of a case the actor may see, with the whole case around it.</summary>
     public static async Task<(Case Case, Session Session)> LoadVisibleSessionAsync(this AllianceDbContext db, Actor actor, Guid sessionId, CancellationToken ct, CasePurpose purpose = CasePurpose.Write)
     {

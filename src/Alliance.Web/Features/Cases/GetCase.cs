@@ -40,7 +40,7 @@ public sealed record SessionView(Guid Id, int Number, SessionStatus Status, Date
 public sealed record CaseRead(CaseDetails Details, Case Family, Agency Agency, IReadOnlyList<Alert> Alerts);
 
 /// <summary>Reads one case the actor may see.</summary>
-public sealed class GetCase(AllianceDbContext db, TimeProvider clock, Alliance.Application.Auditing.AuditReads reads, Process.GetProcess process)
+public sealed class GetCase(AllianceDbContext db, TimeProvider clock, Alliance.Application.Auditing.AuditReads reads, Process.GetProcess process, CaseReadCache cases)
 {
     /// <summary>The most alerts a case page lists.</summary>
     public const int AlertsShown = 500;
@@ -48,7 +48,7 @@ public sealed class GetCase(AllianceDbContext db, TimeProvider clock, Alliance.A
     public async Task<CaseDetails> HandleAsync(Actor actor, Guid caseId, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(actor);
-        var c = await db.LoadVisibleCaseAsync(actor, caseId, ct, CasePurpose.Read).ConfigureAwait(false);
+        var c = await db.ReadVisibleCaseAsync(cases, actor, caseId, ct).ConfigureAwait(false);
         var due = await Process.GetProcess.TerminationIsDueAsync(db, c.Id, ct).ConfigureAwait(false);
         return (await ReadAsync(actor, c, due, [], ct).ConfigureAwait(false)).Details;
     }
@@ -57,7 +57,7 @@ public sealed class GetCase(AllianceDbContext db, TimeProvider clock, Alliance.A
     public async Task<CaseRead> ReadWithAlertsAsync(Actor actor, Guid caseId, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(actor);
-        var c = await db.LoadVisibleCaseAsync(actor, caseId, ct, CasePurpose.Read).ConfigureAwait(false);
+        var c = await db.ReadVisibleCaseAsync(cases, actor, caseId, ct).ConfigureAwait(false);
         var alerts = await db.Alerts.AsNoTracking().Where(a => a.CaseId == c.Id)
             .OrderByDescending(a => a.CreatedAt).Take(AlertsShown).ToListAsync(ct).ConfigureAwait(false);
         return await ReadAsync(actor, c, Process.GetProcess.TerminationIsDue(alerts), alerts, ct).ConfigureAwait(false);
