@@ -17,16 +17,8 @@ public sealed class CaseVersionTests
     {
         var database = await TestDatabase.CreateAsync(provider);
         await using var db = database.OpenAsOperator();
-        var agency = Agency(db, "Northgate Family Service");
-        var therapist = Staff(db, agency, "Tess Arden");
-        var coTherapist = Staff(db, agency, "Colm Bryce");
-        var successor = Staff(db, agency, "Sana Iqbal");
-        var supervisor = Staff(db, agency, "Ruth Okoye");
-        await db.SaveChangesAsync();
-        var c = RoundTripTests.BuildCase(agency.Id, therapist.Id, coTherapist.Id, successor.Id, supervisor.Id);
-        db.Cases.Add(c);
-        await db.SaveChangesAsync();
-        return (database, agency.Id, c.Id, successor.Id);
+        var c = await RoundTripTests.AddRichCaseAsync(db);
+        return (database, c.AgencyId, c.Id, c.PrimaryTherapistId);
     }
 
     private static async Task<Guid> StoredVersionAsync(TestDatabase database, Guid agencyId, Guid caseId)

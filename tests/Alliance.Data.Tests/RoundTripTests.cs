@@ -23,18 +23,9 @@ public sealed class RoundTripTests
         string expected;
         await using (var db = database.OpenAsOperator())
         {
-            var agency = Agency(db, "Northgate Family Service");
-            var therapist = Staff(db, agency, "Tess Arden");
-            var coTherapist = Staff(db, agency, "Colm Bryce");
-            var successor = Staff(db, agency, "Sana Iqbal");
-            var supervisor = Staff(db, agency, "Ruth Okoye");
-            await db.SaveChangesAsync();
-
-            var c = BuildCase(agency.Id, therapist.Id, coTherapist.Id, successor.Id, supervisor.Id);
+            var c = await AddRichCaseAsync(db);
             expected = Shape(c);
-            db.Cases.Add(c);
-            await db.SaveChangesAsync();
-            (agencyId, caseId) = (agency.Id, c.Id);
+            (agencyId, caseId) = (c.AgencyId, c.Id);
         }
 
         await using (var db = database.OpenFor(agencyId))
@@ -137,7 +128,25 @@ public sealed class RoundTripTests
             .IncludeWholeCase()
             .SingleAsync(c => c.Id == caseId);
 
-    internal static Case BuildCase(Guid agencyId, Guid therapist, Guid coTherapist, Guid successor, Guid supervisor)
+    /// <summary>
+    /// Saves an agency, its staff and a case with records of every kind the whole-case read includes; the case's
+    /// current therapist is the last of its staff (the case was transferred to them).
+    /// </summary>
+    internal static async Task<Case> AddRichCaseAsync(AllianceDbContext db)
+    {
+        var agency = Agency(db, "Northgate Family Service");
+        var therapist = Staff(db, agency, "Tess Arden");
+        var coTherapist = Staff(db, agency, "Colm Bryce");
+        var successor = Staff(db, agency, "Sana Iqbal");
+        var supervisor = Staff(db, agency, "Ruth Okoye");
+        await db.SaveChangesAsync();
+        var c = BuildCase(agency.Id, therapist.Id, coTherapist.Id, successor.Id, supervisor.Id);
+        db.Cases.Add(c);
+        await db.SaveChangesAsync();
+        return c;
+    }
+
+    private static Case BuildCase(Guid agencyId, Guid therapist, Guid coTherapist, Guid successor, Guid supervisor)
     {
         var t0 = Now.AddDays(-120).AddMilliseconds(17);
         var c = Case.Open(agencyId, "Okafor-Lind family", therapist, coTherapist, supervisor, t0);
