@@ -35,15 +35,15 @@ internal static class CaseVersions
             }
             if (entry.Metadata.FindProperty("CaseId") is { } caseId)
             {
-                (changed ??= []).Add((Guid)Value(entry, caseId.Name));
+                foreach (var id in Values(entry, caseId.Name)) (changed ??= []).Add(id);
                 continue;
             }
             // Records held by an episode, session, goal or review: their case is their holder's.
             var holder = entry.Metadata.GetForeignKeys().First(k => WholeCase.Parts.Contains(k.PrincipalEntityType.ClrType) && k.PrincipalEntityType.FindProperty("CaseId") is not null);
-            var holderId = (Guid)Value(entry, holder.Properties[0].Name);
             parents ??= TrackedHolders(db);
-            if (parents.TryGetValue((holder.PrincipalEntityType.ClrType, holderId), out var holderCase)) (changed ??= []).Add(holderCase);
-            else (unresolved ??= []).Add((holder.PrincipalEntityType.ClrType, holderId));
+            foreach (var holderId in Values(entry, holder.Properties[0].Name))
+                if (parents.TryGetValue((holder.PrincipalEntityType.ClrType, holderId), out var holderCase)) (changed ??= []).Add(holderCase);
+                else (unresolved ??= []).Add((holder.PrincipalEntityType.ClrType, holderId));
         }
         foreach (var (parent, id) in unresolved ?? [])
             (changed ??= []).Add(await StoredCaseOfAsync(db, parent, id, ct).ConfigureAwait(false));
@@ -69,10 +69,18 @@ internal static class CaseVersions
             .ExecuteUpdateAsync(s => s.SetProperty(c => c.Version, version), ct).ConfigureAwait(false);
     }
 
-    private static object Value(EntityEntry entry, string property)
+    private static Guid Value(EntityEntry entry, string property)
     {
         var p = entry.Property(property);
-        return (entry.State == EntityState.Deleted ? p.OriginalValue : p.CurrentValue)!;
+        return (Guid)(entry.State == EntityState.Deleted ? p.OriginalValue : p.CurrentValue)!;
+    }
+
+    /// <summary>The key a record points to, and the one it pointed to before when a change moved it: both cases changed.</summary>
+    private static IEnumerable<Guid> Values(EntityEntry entry, string property)
+    {
+        var current = Value(entry, property);
+        yield return current;
+        if (entry.State == EntityState.Modified && entry.Property(property).OriginalValue is Guid before && before != current) yield return before;
     }
 
     /// <summary>The case of every tracked record that holds others (episodes, sessions, goals, reviews).</summary>
@@ -81,7 +89,7 @@ internal static class CaseVersions
         var holders = new Dictionary<(Type, Guid), Guid>();
         foreach (var entry in db.ChangeTracker.Entries())
             if (WholeCase.Parts.Contains(entry.Metadata.ClrType) && entry.Metadata.FindProperty("CaseId") is not null && entry.Metadata.FindPrimaryKey() is { Properties: [var key] })
-                holders[(entry.Metadata.ClrType, (Guid)Value(entry, key.Name))] = (Guid)Value(entry, "CaseId");
+                holders[(entry.Metadata.ClrType, Value(entry, key.Name))] = Value(entry, "CaseId");
         return holders;
     }
 

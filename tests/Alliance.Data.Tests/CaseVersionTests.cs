@@ -95,7 +95,35 @@ public sealed class CaseVersionTests
 
     [SkippableTheory]
     [MemberData(nameof(TestDatabase.ProviderData), MemberType = typeof(TestDatabase))]
-    public async Task AnAlertOrAContactDoesNotChangeTheVersion(string provider)
+    public async Task ARecordMovedToAnotherCaseChangesTheVersionsOfBoth(string provider)
+    {
+        var (database, agencyId, caseId, therapistId) = await RichCaseAsync(provider);
+        await using var owned = database;
+        Guid otherId;
+        await using (var db = database.OpenFor(agencyId))
+        {
+            var agency = await db.Agencies.SingleAsync(a => a.Id == agencyId);
+            var therapist = await db.Users.SingleAsync(u => u.Id == therapistId);
+            otherId = Family(db, agency, "Harlow family", therapist).Id;
+            await db.SaveChangesAsync();
+        }
+        var (before, otherBefore) = (await StoredVersionAsync(database, agencyId, caseId), await StoredVersionAsync(database, agencyId, otherId));
+
+        // A member filed under the wrong family and moved, by a path that changes the key alone.
+        await using (var db = database.OpenFor(agencyId))
+        {
+            var member = await db.Members.FirstAsync(m => m.CaseId == caseId);
+            db.Entry(member).Property(m => m.CaseId).CurrentValue = otherId;
+            await db.SaveChangesAsync();
+        }
+
+        Assert.NotEqual(before, await StoredVersionAsync(database, agencyId, caseId));
+        Assert.NotEqual(otherBefore, await StoredVersionAsync(database, agencyId, otherId));
+    }
+
+    [SkippableTheory]
+    [MemberData(nameof(TestDatabase.ProviderData), MemberType = typeof(TestDatabase))]
+    public async Task ARecordOutsideTheWholeCaseDoesNotChangeTheVersion(string provider)
     {
         var (database, agencyId, caseId, _) = await RichCaseAsync(provider);
         await using var owned = database;
