@@ -48,7 +48,7 @@ public sealed class GetCase(AllianceDbContext db, TimeProvider clock, Alliance.A
     public async Task<CaseDetails> HandleAsync(Actor actor, Guid caseId, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(actor);
-        var c = await db.ReadVisibleCaseAsync(cases, actor, caseId, ct).ConfigureAwait(false);
+        var c = await db.LoadVisibleCaseAsync(actor, caseId, ct, CasePurpose.Read, cases).ConfigureAwait(false);
         var due = await Process.GetProcess.TerminationIsDueAsync(db, c.Id, ct).ConfigureAwait(false);
         return (await ReadAsync(actor, c, due, [], ct).ConfigureAwait(false)).Details;
     }
@@ -57,7 +57,7 @@ public sealed class GetCase(AllianceDbContext db, TimeProvider clock, Alliance.A
     public async Task<CaseRead> ReadWithAlertsAsync(Actor actor, Guid caseId, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(actor);
-        var c = await db.ReadVisibleCaseAsync(cases, actor, caseId, ct).ConfigureAwait(false);
+        var c = await db.LoadVisibleCaseAsync(actor, caseId, ct, CasePurpose.Read, cases).ConfigureAwait(false);
         var alerts = await db.Alerts.AsNoTracking().Where(a => a.CaseId == c.Id)
             .OrderByDescending(a => a.CreatedAt).Take(AlertsShown).ToListAsync(ct).ConfigureAwait(false);
         return await ReadAsync(actor, c, Process.GetProcess.TerminationIsDue(alerts), alerts, ct).ConfigureAwait(false);
