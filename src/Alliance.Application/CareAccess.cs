@@ -1,3 +1,6 @@
+using System.Collections.Frozen;
+using System.Linq.Expressions;
+using System.Reflection;
 using Alliance.Data;
 using Alliance.Domain;
 
@@ -8,8 +11,46 @@ namespace Alliance.Application;
 /// a supervisor also sees the cases of their current supervisees. Admins configure the agency and do not
 /// read case records. Everything else is simply not there (callers answer 404, never 403).
 /// </summary>
+/// <remarks>
+/// The rule is written once, as one expression per kind of access (<see cref="Rules"/>). A query built at each call
+/// (<see cref="VisibleCases"/>) takes it bound to the actor; a query compiled once (<see cref="CompilePerKind"/>) takes it
+/// in place of <see cref="Sees"/>, one compiled query per kind, with the actor's agency and id as its parameters.
+/// </remarks>
 public static class CareAccess
 {
+    /// <summary>
+    /// Stands for the rule in a query compiled per kind of access (<see cref="CompilePerKind"/>): whether the staff
+    /// member <c>me</c> of <c>agency</c> may see case <c>c</c> at <c>now</c>. It is replaced before the query is compiled
+    /// and is never called.
+    /// </summary>
+    public static readonly Func<AllianceDbContext, Case, Guid, Guid, DateTime, bool> Sees =
+        (_, _, _, _, _) => throw new InvalidOperationException("CareAccess.Sees stands for the access rule in a query compiled per kind of access; it is never called.");
+
+    /// <summary>The rule for each kind of access: (context, case, agency, staff member, now) → may see.</summary>
+    private static readonly FrozenDictionary<AccessKind, Expression<Func<AllianceDbContext, Case, Guid, Guid, DateTime, bool>>> Rules =
+        new Dictionary<AccessKind, Expression<Func<AllianceDbContext, Case, Guid, Guid, DateTime, bool>>>
+        {
+            [AccessKind.Holder] = (db, c, agency, me, now) => c.AgencyId == agency && (c.PrimaryTherapistId == me || c.CoTherapistId == me),
+            [AccessKind.Supervisor] = (db, c, agency, me, now) => c.AgencyId == agency
+                && (c.PrimaryTherapistId == me || c.CoTherapistId == me
+                    || db.SupervisionLines.Where(l => l.SupervisorId == me && l.EndedAt == null && l.AgencyId == agency).Select(l => l.SuperviseeId).Contains(c.PrimaryTherapistId)
+                    || (c.CoTherapistId != null && db.SupervisionLines.Where(l => l.SupervisorId == me && l.EndedAt == null && l.AgencyId == agency)
+                        .Select(l => l.SuperviseeId).Contains(c.CoTherapistId.Value))),
+            // Break the glass: an admin reads a case while a grant to them for it stands; a grant never allows a change.
+            [AccessKind.Granted] = (db, c, agency, me, now) => c.AgencyId == agency && db.BreakGlassGrants.Any(g => g.CaseId == c.Id && g.StaffId == me && g.ExpiresAt > now),
+            [AccessKind.None] = (db, c, agency, me, now) => false,
+        }.ToFrozenDictionary();
+
+    /// <summary>How the actor may reach cases for the purpose.</summary>
+    public static AccessKind KindOf(Actor actor, CasePurpose purpose)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        if (actor.IsSupervisor) return AccessKind.Supervisor;
+        if (actor.IsTherapist) return AccessKind.Holder;
+        if (actor.IsAdmin && purpose == CasePurpose.Read) return AccessKind.Granted;
+        return AccessKind.None;
+    }
+
     /// <summary>
     /// The cases the actor may open. For <see cref="CasePurpose.Read"/> this includes, for an admin, a case opened
     /// by a current break-the-glass grant; such a grant never allows a change.
@@ -18,26 +59,30 @@ public static class CareAccess
     {
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(actor);
-        var me = actor.StaffId;
-        var cases = db.Cases.Where(c => c.AgencyId == actor.AgencyId);
-        if (actor.IsAdmin && !actor.IsSupervisor && !actor.IsTherapist)
+        var rule = Rules[KindOf(actor, purpose)];
+        // The rule's inputs become the query's parameters, as a closure's variables would.
+        var scope = Expression.Constant(new Scope(db, actor.AgencyId, actor.StaffId, DateTime.UtcNow));
+        var c = rule.Parameters[1];
+        var bound = new Substitution(new Dictionary<ParameterExpression, Expression>
         {
-            if (purpose == CasePurpose.Write) return cases.Where(_ => false);
-            var now = DateTime.UtcNow;
-            return cases.Where(c => db.BreakGlassGrants.Any(g => g.CaseId == c.Id && g.StaffId == me && g.ExpiresAt > now));
-        }
-        if (actor.IsSupervisor)
-        {
-            var supervisees = db.SupervisionLines
-                .Where(l => l.SupervisorId == me && l.EndedAt == null && l.AgencyId == actor.AgencyId)
-                .Select(l => l.SuperviseeId);
-            return cases.Where(c => c.PrimaryTherapistId == me || c.CoTherapistId == me
-                || supervisees.Contains(c.PrimaryTherapistId)
-                || (c.CoTherapistId != null && supervisees.Contains(c.CoTherapistId.Value)));
-        }
-        if (actor.IsTherapist)
-            return cases.Where(c => c.PrimaryTherapistId == me || c.CoTherapistId == me);
-        return cases.Where(_ => false);
+            [rule.Parameters[0]] = Expression.Field(scope, nameof(Scope.db)),
+            [rule.Parameters[2]] = Expression.Field(scope, nameof(Scope.agency)),
+            [rule.Parameters[3]] = Expression.Field(scope, nameof(Scope.me)),
+            [rule.Parameters[4]] = Expression.Field(scope, nameof(Scope.now)),
+        }).Visit(rule.Body);
+        return db.Cases.Where(Expression.Lambda<Func<Case, bool>>(bound, c));
+    }
+
+    /// <summary>
+    /// Compiles a query that asks <see cref="Sees"/> once for each kind of access, with the rule of that kind in its
+    /// place: <paramref name="compile"/> is <c>EF.CompileAsyncQuery</c> or <c>EF.CompileQuery</c>.
+    /// </summary>
+    public static FrozenDictionary<AccessKind, TCompiled> CompilePerKind<TQuery, TCompiled>(Expression<TQuery> query, Func<Expression<TQuery>, TCompiled> compile)
+        where TQuery : Delegate
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        ArgumentNullException.ThrowIfNull(compile);
+        return Rules.ToFrozenDictionary(r => r.Key, r => compile((Expression<TQuery>)new RuleInliner(r.Value).Visit(query)));
     }
 
     /// <summary>The staff whose caseloads the actor may see: themselves, and their current supervisees.</summary>
@@ -50,6 +95,49 @@ public static class CareAccess
                 || db.SupervisionLines.Any(l => l.SupervisorId == me && l.SuperviseeId == u.Id && l.EndedAt == null)))
             .Select(u => u.Id);
     }
+
+    /// <summary>The inputs of a rule bound for one query (its fields are named as the query's parameters).</summary>
+#pragma warning disable CA1051, SA1307, SA1401, IDE1006 // Fields, named as the parameters they become in SQL.
+    private sealed class Scope(AllianceDbContext db, Guid agency, Guid me, DateTime now)
+    {
+        public readonly AllianceDbContext db = db;
+        public readonly Guid agency = agency;
+        public readonly Guid me = me;
+        public readonly DateTime now = now;
+    }
+#pragma warning restore CA1051, SA1307, SA1401, IDE1006
+
+    /// <summary>Replaces parameters by expressions.</summary>
+    private sealed class Substitution(IReadOnlyDictionary<ParameterExpression, Expression> map) : ExpressionVisitor
+    {
+        protected override Expression VisitParameter(ParameterExpression node) => map.TryGetValue(node, out var e) ? e : node;
+    }
+
+    /// <summary>Replaces each call of <see cref="Sees"/> by the rule, given the call's arguments.</summary>
+    private sealed class RuleInliner(Expression<Func<AllianceDbContext, Case, Guid, Guid, DateTime, bool>> rule) : ExpressionVisitor
+    {
+        private static readonly FieldInfo SeesField = typeof(CareAccess).GetField(nameof(Sees))!;
+
+        protected override Expression VisitInvocation(InvocationExpression node)
+        {
+            if (node.Expression is not MemberExpression { Member: var member } || member != SeesField) return base.VisitInvocation(node);
+            var arguments = node.Arguments.Select(Visit).ToList();
+            return new Substitution(rule.Parameters.Zip(arguments).ToDictionary(x => x.First, x => x.Second!)).Visit(rule.Body);
+        }
+    }
+}
+
+/// <summary>How an actor reaches cases; each kind has its own rule in <see cref="CareAccess"/>.</summary>
+public enum AccessKind
+{
+    /// <summary>No case at all (no clinical role, or an admin asking to change one).</summary>
+    None,
+    /// <summary>A therapist: the cases they hold as primary or co-therapist.</summary>
+    Holder,
+    /// <summary>A supervisor: their own cases and those of their current supervisees.</summary>
+    Supervisor,
+    /// <summary>An admin reading: the cases opened to them by a current break-the-glass grant.</summary>
+    Granted,
 }
 
 /// <summary>Why a case is being opened.</summary>

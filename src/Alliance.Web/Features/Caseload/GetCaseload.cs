@@ -1,3 +1,5 @@
+using System.Collections.Frozen;
+using System.Linq.Expressions;
 using Alliance.Application;
 using Alliance.Data;
 using Alliance.Domain;
@@ -31,6 +33,31 @@ public sealed record CaseloadView(Guid TherapistId, string Therapist, IReadOnlyL
 /// <summary>Reads a caseload: the actor's own, or a supervisee's for a supervisor.</summary>
 public sealed class GetCaseload(AllianceDbContext db, TimeProvider clock, Alliance.Application.Auditing.AuditReads reads)
 {
+    /// <summary>The families a therapist holds that the actor may see (compiled once per kind of access).</summary>
+    private static readonly PerModel<FrozenDictionary<AccessKind, Func<AllianceDbContext, Guid, Guid, DateTime, Guid, bool, IAsyncEnumerable<HeldCase>>>> Held =
+        new(() => CareAccess.CompilePerKind(HeldQuery, q => EF.CompileAsyncQuery(q)));
+
+    // Primary or co-therapist, asked as two searches (one on each therapist index) and put together: a single OR across
+    // the two columns is one SQLite cannot answer from an index, and it reads every case of the agency. Closed families
+    // are left out in the database (a long-serving therapist holds far more closed ones than open).
+    private static Expression<Func<AllianceDbContext, Guid, Guid, DateTime, Guid, bool, IQueryable<HeldCase>>> HeldQuery =>
+        (db, agency, me, now, therapistId, includeClosed) => db.Cases
+            .Where(c => CareAccess.Sees(db, c, agency, me, now) && c.PrimaryTherapistId == therapistId
+                && (includeClosed || c.Episodes.OrderByDescending(e => e.Number).Select(e => e.Phase).First() != EpisodePhase.Closed))
+            .Union(db.Cases.Where(c => CareAccess.Sees(db, c, agency, me, now) && c.CoTherapistId == therapistId
+                && (includeClosed || c.Episodes.OrderByDescending(e => e.Number).Select(e => e.Phase).First() != EpisodePhase.Closed)))
+            .Select(c => new HeldCase(
+                c.Id,
+                c.Name,
+                c.PrimaryTherapistId,
+                c.CoTherapistId,
+                c.Members.OrderBy(m => m.Position).Select(m => m.DisplayName).ToList(),
+                c.Episodes.OrderByDescending(e => e.Number).Select(e => e.Phase).First(),
+                db.Sessions.Where(s => s.CaseId == c.Id && s.Status == SessionStatus.Held).Max(s => s.ActualStart),
+                db.Sessions.Where(s => s.CaseId == c.Id && s.Status == SessionStatus.Scheduled && s.ScheduledStart >= now).Min(s => (DateTime?)s.ScheduledStart)));
+
+    private sealed record HeldCase(Guid Id, string Name, Guid PrimaryTherapistId, Guid? CoTherapistId, List<string> Members, EpisodePhase Phase, DateTime? Last, DateTime? Next);
+
     public async Task<CaseloadView> HandleAsync(Actor actor, CaseloadQuery query, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(actor);
@@ -41,27 +68,10 @@ public sealed class GetCaseload(AllianceDbContext db, TimeProvider clock, Allian
             throw new NotFoundException();
 
         var now = clock.GetUtcNow().UtcDateTime;
-        // Primary or co-therapist, asked as two searches (one on each therapist index) and put together: a single OR
-        // across the two columns is one SQLite cannot answer from an index, and it reads every case of the agency.
-        // Closed families are left out in the database (a long-serving therapist holds far more closed ones than open).
-        IQueryable<Case> Shown(IQueryable<Case> cases) => query.IncludeClosed ? cases
-            : cases.Where(c => c.Episodes.OrderByDescending(e => e.Number).Select(e => e.Phase).First() != EpisodePhase.Closed);
-        var held = Shown(db.VisibleCases(actor).Where(c => c.PrimaryTherapistId == therapistId))
-            .Union(Shown(db.VisibleCases(actor).Where(c => c.CoTherapistId == therapistId)));
-        var raw = await held
-            .Select(c => new
-            {
-                c.Id,
-                c.Name,
-                c.PrimaryTherapistId,
-                c.CoTherapistId,
-                Members = c.Members.OrderBy(m => m.Position).Select(m => m.DisplayName).ToList(),
-                Phase = c.Episodes.OrderByDescending(e => e.Number).Select(e => e.Phase).First(),
-                Last = db.Sessions.Where(s => s.CaseId == c.Id && s.Status == SessionStatus.Held).Max(s => s.ActualStart),
-                Next = db.Sessions.Where(s => s.CaseId == c.Id && s.Status == SessionStatus.Scheduled && s.ScheduledStart >= now)
-                    .Min(s => (DateTime?)s.ScheduledStart),
-            })
-            .ToListAsync(ct).ConfigureAwait(false);
+        var raw = new List<HeldCase>();
+        await foreach (var c in Held.For(db)[CareAccess.KindOf(actor, CasePurpose.Read)](db, actor.AgencyId, actor.StaffId, now, therapistId, query.IncludeClosed)
+            .WithCancellation(ct).ConfigureAwait(false))
+            raw.Add(c);
 
         // Only the names shown: the primary therapist of each row, and the caseload's own therapist.
         var names = await db.StaffNamesAsync(actor.AgencyId, raw.Select(r => r.PrimaryTherapistId).Append(therapistId), ct).ConfigureAwait(false);

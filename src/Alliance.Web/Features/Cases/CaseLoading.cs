@@ -1,3 +1,5 @@
+using System.Collections.Frozen;
+using System.Linq.Expressions;
 using Alliance.Application;
 using Alliance.Data;
 using Alliance.Domain;
@@ -9,6 +11,16 @@ namespace Alliance.Web.Features.Cases;
 /// <summary>Loads a whole case the actor may see; any other case is simply not found.</summary>
 internal static class CaseLoading
 {
+    /// <summary>The agency and version of a case the actor may see (compiled once per kind of access).</summary>
+    private static readonly PerModel<FrozenDictionary<AccessKind, Func<AllianceDbContext, Guid, Guid, DateTime, Guid, CancellationToken, Task<CaseStamp?>>>> Stamps =
+        new(() => CareAccess.CompilePerKind(StampQuery, q => EF.CompileAsyncQuery(q)));
+
+    private static Expression<Func<AllianceDbContext, Guid, Guid, DateTime, Guid, CancellationToken, CaseStamp?>> StampQuery =>
+        (db, agency, me, now, caseId, ct) => db.Cases.Where(c => CareAccess.Sees(db, c, agency, me, now) && c.Id == caseId)
+            .Select(c => new CaseStamp(c.AgencyId, c.Version)).SingleOrDefault();
+
+    private sealed record CaseStamp(Guid AgencyId, Guid Version);
+
     /// <summary>
     /// Loads a whole case the actor may see. A case read to be shown (<see cref="CasePurpose.Read"/>) is not tracked,
     /// and is taken from <paramref name="cache"/> when given and the case has not changed since it was kept there; such
@@ -19,8 +31,8 @@ internal static class CaseLoading
         CasePurpose purpose = CasePurpose.Write, CaseReadCache? cache = null)
     {
         // Whether the actor may see the case is asked once; the case is then read by its key alone (WholeCaseById).
-        var visible = await db.VisibleCases(actor, purpose).Where(c => c.Id == caseId).Select(c => new { c.AgencyId, c.Version })
-            .SingleOrDefaultAsync(ct).ConfigureAwait(false) ?? throw new NotFoundException();
+        var visible = await Stamps.For(db)[CareAccess.KindOf(actor, purpose)](db, actor.AgencyId, actor.StaffId, DateTime.UtcNow, caseId, ct).ConfigureAwait(false)
+            ?? throw new NotFoundException();
         var shown = purpose == CasePurpose.Read;
         if (shown && cache?.Find(caseId, visible.Version) is { } kept && kept.AgencyId == visible.AgencyId) return kept;
         var cases = db.WholeCaseById(visible.AgencyId, caseId);
@@ -44,5 +56,9 @@ internal static class CaseLoading
 
     /// <summary>The actor's agency.</summary>
     public static async Task<Agency> LoadAgencyAsync(this AllianceDbContext db, Actor actor, CancellationToken ct) =>
-        await db.Agencies.SingleAsync(a => a.Id == actor.AgencyId, ct).ConfigureAwait(false);
+        await AgencyById.For(db)(db, actor.AgencyId, ct).ConfigureAwait(false);
+
+    /// <summary>An agency by its id (read for nearly every page; compiled once).</summary>
+    private static readonly PerModel<Func<AllianceDbContext, Guid, CancellationToken, Task<Agency>>> AgencyById =
+        new(() => EF.CompileAsyncQuery((AllianceDbContext db, Guid id, CancellationToken ct) => db.Agencies.Single(a => a.Id == id)));
 }

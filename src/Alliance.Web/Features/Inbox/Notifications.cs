@@ -10,6 +10,10 @@ public sealed record NotificationView(Guid Id, string Kind, string Text, Guid? C
 /// <summary>Each person's inbox: alerts, escalations, break-the-glass notices. Nobody reads another's.</summary>
 public sealed class Notifications(AllianceDbContext db, TimeProvider clock)
 {
+    /// <summary>How many of a person's notifications are unread (asked on every page; compiled once).</summary>
+    private static readonly PerModel<Func<AllianceDbContext, Guid, CancellationToken, Task<int>>> Unread =
+        new(() => EF.CompileAsyncQuery((AllianceDbContext db, Guid recipient, CancellationToken ct) => db.Notifications.Count(n => n.RecipientId == recipient && n.ReadAt == null)));
+
     public async Task<IReadOnlyList<NotificationView>> ListAsync(Actor actor, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(actor);
@@ -22,7 +26,7 @@ public sealed class Notifications(AllianceDbContext db, TimeProvider clock)
     public async Task<int> UnreadAsync(Actor actor, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(actor);
-        return await db.Notifications.CountAsync(n => n.RecipientId == actor.StaffId && n.ReadAt == null, ct);
+        return await Unread.For(db)(db, actor.StaffId, ct);
     }
 
     public async Task MarkAllReadAsync(Actor actor, CancellationToken ct)
