@@ -5,6 +5,7 @@ using Alliance.Domain;
 using Alliance.Testing;
 using Alliance.Web.Features.Alerts;
 using Alliance.Web.Features.Api;
+using Alliance.Web.Features.Caseload;
 using Alliance.Web.Features.Cases;
 using Alliance.Web.Security;
 using Microsoft.AspNetCore.Hosting;
@@ -50,6 +51,22 @@ public sealed class TwoNodeTests : IAsyncLifetime
         b.UseSetting("Logging:LogLevel:Default", "Warning");
     });
 
+    /// <summary>Signs in on the node and returns the sign-in cookie.</summary>
+    private static async Task<string> SignInAsync(WebApplicationFactory<Program> node, string email)
+    {
+        var client = node.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, BaseAddress = new Uri("https://localhost") });
+        var signIn = await client.PostFormAsync("/account/sign-in", new() { ["Input.Email"] = email, ["Input.Password"] = AllianceWebFactory.Password });
+        Assert.Equal(HttpStatusCode.Redirect, signIn.StatusCode);
+        return signIn.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith("alliance.auth=", StringComparison.Ordinal)).Split(';')[0];
+    }
+
+    private static HttpClient Client(WebApplicationFactory<Program> node, string cookie)
+    {
+        var client = Client(node);
+        client.DefaultRequestHeaders.Add("Cookie", cookie);
+        return client;
+    }
+
     private static HttpClient Client(WebApplicationFactory<Program> node) => node.CreateClient(new WebApplicationFactoryClientOptions
     {
         AllowAutoRedirect = false,
@@ -62,19 +79,15 @@ public sealed class TwoNodeTests : IAsyncLifetime
     {
         await PostgresServer.RequireAsync();
         // Sign in on node A and keep the cookie.
-        var a = _a!.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, BaseAddress = new Uri("https://localhost") });
-        var signIn = await a.PostFormAsync("/account/sign-in", new() { ["Input.Email"] = AllianceWebFactory.Therapist, ["Input.Password"] = AllianceWebFactory.Password });
-        Assert.Equal(HttpStatusCode.Redirect, signIn.StatusCode);
-        var cookie = signIn.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith("alliance.auth=", StringComparison.Ordinal)).Split(';')[0];
+        var cookie = await SignInAsync(_a!, AllianceWebFactory.Therapist);
 
         // Node B honours it.
-        var b = Client(_b!);
-        b.DefaultRequestHeaders.Add("Cookie", cookie);
+        var b = Client(_b!, cookie);
         var caseload = await b.GetAsync("/api/caseload");
         Assert.Equal(HttpStatusCode.OK, caseload.StatusCode);
 
         // Node A writes a note; node B reads it back.
-        var tobias = await _a.Services.CreateScope().ServiceProvider.GetRequiredService<AllianceDbContext>().Users.Where(u => u.Email == AllianceWebFactory.Therapist).Select(u => u.Id).SingleAsync();
+        var tobias = await _a!.Services.CreateScope().ServiceProvider.GetRequiredService<AllianceDbContext>().Users.Where(u => u.Email == AllianceWebFactory.Therapist).Select(u => u.Id).SingleAsync();
         Guid caseId;
         await using (var scope = _a.Services.CreateAsyncScope())
         {
@@ -82,8 +95,7 @@ public sealed class TwoNodeTests : IAsyncLifetime
             // The shared demo family: an active episode on Tobias's caseload.
             caseId = await scope.ServiceProvider.GetRequiredService<AllianceDbContext>().Cases.Where(c => c.PrimaryTherapistId == tobias && c.CoTherapistId != null).Select(c => c.Id).SingleAsync();
         }
-        var aApi = Client(_a);
-        aApi.DefaultRequestHeaders.Add("Cookie", cookie);
+        var aApi = Client(_a!, cookie);
         var start = DateTimeOffset.UtcNow.AddHours(-2);
         var created = await aApi.PostAsJsonAsync($"/api/cases/{caseId}/sessions", new ScheduleSessionRequest(start, 60), ApiTests.Json);
         var sessionId = (await created.Content.ReadFromJsonAsync<Created>(ApiTests.Json))!.Id;
@@ -94,6 +106,45 @@ public sealed class TwoNodeTests : IAsyncLifetime
 
         var read = await b.GetFromJsonAsync<CaseDetails>($"/api/cases/{caseId}", ApiTests.Json);
         Assert.Equal(note, read!.Episode.Sessions.Single(s => s.Id == sessionId).Notes);
+    }
+
+    /// <summary>
+    /// The reads compiled once (the access check and the caseload for each kind of access, the case page's sections,
+    /// the badges and the unread count) answer on PostgreSQL as on SQLite, from either node, for a therapist and for
+    /// a supervisor reading a supervisee's caseload.
+    /// </summary>
+    [SkippableFact]
+    public async Task TheCompiledReadsAnswerOnPostgreSqlFromEitherNode()
+    {
+        await PostgresServer.RequireAsync();
+        var therapist = await SignInAsync(_a!, AllianceWebFactory.Therapist);
+        var supervisor = await SignInAsync(_b!, AllianceWebFactory.Supervisor);
+        foreach (var node in new[] { _a!, _b! })
+        {
+            var client = Client(node, therapist);
+            var caseload = (await client.GetFromJsonAsync<CaseloadView>("/api/caseload", ApiTests.Json))!;
+            Assert.NotEmpty(caseload.Cases);
+            var flagged = caseload.Cases.First(c => c.HighAlerts + c.MediumAlerts > 0);
+            var alerts = (await client.GetFromJsonAsync<List<AlertView>>($"/api/cases/{flagged.CaseId}/alerts", ApiTests.Json))!;
+            Assert.Equal(flagged.HighAlerts, alerts.Count(a => a.Severity == "high" && a.Status is AlertStatus.Open or AlertStatus.Acknowledged));
+            Assert.Equal(flagged.MediumAlerts, alerts.Count(a => a.Severity == "medium" && a.Status is AlertStatus.Open or AlertStatus.Acknowledged));
+
+            var home = await client.GetStringAsync("/");
+            Assert.Contains(WebUtility.HtmlEncode(flagged.Name), home, StringComparison.Ordinal);
+            var page = await client.GetAsync($"/cases/{flagged.CaseId}");
+            Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+            var html = await page.Content.ReadAsStringAsync();
+            Assert.All(flagged.Members, m => Assert.Contains(WebUtility.HtmlEncode(m), html, StringComparison.Ordinal));
+            Assert.Contains("<svg", html, StringComparison.Ordinal);
+            Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/notifications")).StatusCode);
+
+            // A supervisor reads the therapist's caseload and case through their supervision, and not another agency's way.
+            var overseeing = Client(node, supervisor);
+            var theirs = (await overseeing.GetFromJsonAsync<CaseloadView>($"/api/caseload?therapistId={caseload.TherapistId}", ApiTests.Json))!;
+            Assert.Equal(caseload.Cases.Select(c => c.CaseId).Order(), theirs.Cases.Select(c => c.CaseId).Order());
+            Assert.Equal(HttpStatusCode.OK, (await overseeing.GetAsync($"/api/cases/{flagged.CaseId}")).StatusCode);
+            Assert.Equal(HttpStatusCode.NotFound, (await overseeing.GetAsync($"/api/cases/{Guid.NewGuid()}")).StatusCode);
+        }
     }
 
     [SkippableFact]

@@ -26,6 +26,14 @@ public sealed record ContactView(Guid Id, Guid CaseId, Guid? MemberId, string? M
 /// </summary>
 public sealed class ContactLog(AllianceDbContext db, CaseFeedback feedback, TimeProvider clock)
 {
+    /// <summary>The most contacts the family's log lists.</summary>
+    public const int ContactsShown = 500;
+
+    /// <summary>A family's latest contacts, newest first (read for every case page; compiled once).</summary>
+    private static readonly PerModel<Func<AllianceDbContext, Guid, IAsyncEnumerable<Contact>>> Latest =
+        new(() => EF.CompileAsyncQuery((AllianceDbContext db, Guid caseId) =>
+            db.Contacts.AsNoTracking().Where(c => c.CaseId == caseId).OrderByDescending(c => c.At).Take(ContactsShown)));
+
     /// <summary>Records a contact on a family the actor works with (not through break-the-glass).</summary>
     public async Task<Guid> RecordAsync(Actor actor, RecordContactCommand command, CancellationToken ct)
     {
@@ -56,8 +64,9 @@ public sealed class ContactLog(AllianceDbContext db, CaseFeedback feedback, Time
     {
         ArgumentNullException.ThrowIfNull(family);
         var caseId = family.Id;
-        var contacts = await db.Contacts.AsNoTracking().Where(c => c.CaseId == caseId)
-            .OrderByDescending(c => c.At).Take(500).ToListAsync(ct).ConfigureAwait(false);
+        var contacts = new List<Contact>();
+        await foreach (var contact in Latest.For(db)(db, caseId).WithCancellation(ct).ConfigureAwait(false))
+            contacts.Add(contact);
         var staff = await db.StaffNamesAsync(family.AgencyId, contacts.Select(c => c.RecordedBy), ct).ConfigureAwait(false);
         var names = family.Members.ToDictionary(m => m.Id, m => m.DisplayName);
         return contacts.Select(c => new ContactView(c.Id, c.CaseId, c.MemberId, c.MemberId is { } m ? names.GetValueOrDefault(m) : null, c.At,

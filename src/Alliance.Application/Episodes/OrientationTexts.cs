@@ -44,6 +44,10 @@ public sealed class OrientationTexts(AllianceDbContext db, TimeProvider clock)
         return next;
     }
 
-    private Task<OrientationText?> LatestAsync(Guid agencyId, CancellationToken ct) =>
-        db.OrientationTexts.Where(t => t.AgencyId == agencyId).OrderByDescending(t => t.Version).FirstOrDefaultAsync(ct);
+    private Task<OrientationText?> LatestAsync(Guid agencyId, CancellationToken ct) => Latest.For(db)(db, agencyId, ct);
+
+    /// <summary>An agency's latest version (read for every case page; compiled once).</summary>
+    private static readonly PerModel<Func<AllianceDbContext, Guid, CancellationToken, Task<OrientationText?>>> Latest =
+        new(() => EF.CompileAsyncQuery((AllianceDbContext db, Guid agencyId, CancellationToken ct) =>
+            db.OrientationTexts.Where(t => t.AgencyId == agencyId).OrderByDescending(t => t.Version).FirstOrDefault()));
 }

@@ -124,9 +124,16 @@ public sealed class AgencyInstruments(AllianceDbContext db, AgencyInstrumentCach
     private IQueryable<AgencyInstrument> Stored(Guid agencyId) =>
         db.AgencyInstruments.IgnoreQueryFilters().Where(i => i.AgencyId == agencyId);
 
+    /// <summary>When each of an agency's stored instruments was imported: the stamp of its catalog (compiled once).</summary>
+    private static readonly PerModel<Func<AllianceDbContext, Guid, IAsyncEnumerable<DateTime>>> ImportTimes =
+        new(() => EF.CompileAsyncQuery((AllianceDbContext db, Guid agencyId) =>
+            db.AgencyInstruments.IgnoreQueryFilters().Where(i => i.AgencyId == agencyId).Select(i => i.ImportedAt)));
+
     private async Task<AgencyInstrumentCache.Cached> CachedAsync(Guid agencyId, CancellationToken ct)
     {
-        var times = await Stored(agencyId).Select(i => i.ImportedAt).ToListAsync(ct).ConfigureAwait(false);
+        var times = new List<DateTime>();
+        await foreach (var time in ImportTimes.For(db)(db, agencyId).WithCancellation(ct).ConfigureAwait(false))
+            times.Add(time);
         var stamp = times.Count == 0 ? "0" : $"{times.Count}:{times.Max().Ticks}";
         if (cache.Find(agencyId, stamp) is { } hit) return hit;
 

@@ -2,6 +2,7 @@ using Alliance.Application;
 using Alliance.Data;
 using Alliance.Domain;
 using Alliance.Web.Errors;
+using Alliance.Web.Features.Cases;
 using Microsoft.EntityFrameworkCore;
 
 namespace Alliance.Web.Features.Alerts;
@@ -20,7 +21,7 @@ public sealed class AlertWork(AllianceDbContext db, TimeProvider clock)
     /// <summary>The case's alerts, active ones first, newest first.</summary>
     public async Task<IReadOnlyList<AlertView>> ForCaseAsync(Actor actor, Guid caseId, CancellationToken ct)
     {
-        if (!await db.VisibleCases(actor).AnyAsync(c => c.Id == caseId, ct)) throw new NotFoundException();
+        if (!await db.CanSeeAsync(actor, caseId, ct)) throw new NotFoundException();
         return await ViewsAsync(db.Alerts.Where(a => a.CaseId == caseId), ct);
     }
 

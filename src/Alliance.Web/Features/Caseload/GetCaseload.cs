@@ -56,6 +56,14 @@ public sealed class GetCaseload(AllianceDbContext db, TimeProvider clock, Allian
                 db.Sessions.Where(s => s.CaseId == c.Id && s.Status == SessionStatus.Held).Max(s => s.ActualStart),
                 db.Sessions.Where(s => s.CaseId == c.Id && s.Status == SessionStatus.Scheduled && s.ScheduledStart >= now).Min(s => (DateTime?)s.ScheduledStart)));
 
+    /// <summary>The active alerts of the cases that ask for attention, high and medium (compiled once).</summary>
+    private static readonly PerModel<Func<AllianceDbContext, List<Guid>, IAsyncEnumerable<ActiveAlert>>> Attention =
+        new(() => EF.CompileAsyncQuery((AllianceDbContext db, List<Guid> ids) => db.Alerts
+            .Where(a => ids.Contains(a.CaseId) && (a.Status == AlertStatus.Open || a.Status == AlertStatus.Acknowledged) && (a.Severity == "high" || a.Severity == "medium"))
+            .Select(a => new ActiveAlert(a.CaseId, a.Severity))));
+
+    private sealed record ActiveAlert(Guid CaseId, string Severity);
+
     private sealed record HeldCase(Guid Id, string Name, Guid PrimaryTherapistId, Guid? CoTherapistId, List<string> Members, EpisodePhase Phase, DateTime? Last, DateTime? Next);
 
     public async Task<CaseloadView> HandleAsync(Actor actor, CaseloadQuery query, CancellationToken ct)
@@ -76,10 +84,10 @@ public sealed class GetCaseload(AllianceDbContext db, TimeProvider clock, Allian
         // Only the names shown: the primary therapist of each row, and the caseload's own therapist.
         var names = await db.StaffNamesAsync(actor.AgencyId, raw.Select(r => r.PrimaryTherapistId).Append(therapistId), ct).ConfigureAwait(false);
         var ids = raw.Select(r => r.Id).ToList();
-        var badges = (await db.Alerts
-                .Where(a => ids.Contains(a.CaseId) && (a.Status == AlertStatus.Open || a.Status == AlertStatus.Acknowledged) && (a.Severity == "high" || a.Severity == "medium"))
-                .Select(a => new { a.CaseId, a.Severity }).ToListAsync(ct).ConfigureAwait(false))
-            .ToLookup(a => a.CaseId);
+        var active = new List<ActiveAlert>();
+        await foreach (var a in Attention.For(db)(db, ids).WithCancellation(ct).ConfigureAwait(false))
+            active.Add(a);
+        var badges = active.ToLookup(a => a.CaseId);
         var rows = raw
             .Where(r => query.IncludeClosed || r.Phase != EpisodePhase.Closed)
             .Select(r => new CaseloadRow(r.Id, r.Name, r.Members, r.Phase, Episode.Describe(r.Phase), r.Last, r.Next,

@@ -31,8 +31,7 @@ internal static class CaseLoading
         CasePurpose purpose = CasePurpose.Write, CaseReadCache? cache = null)
     {
         // Whether the actor may see the case is asked once; the case is then read by its key alone (WholeCaseById).
-        var visible = await Stamps.For(db)[CareAccess.KindOf(actor, purpose)](db, actor.AgencyId, actor.StaffId, DateTime.UtcNow, caseId, ct).ConfigureAwait(false)
-            ?? throw new NotFoundException();
+        var visible = await StampAsync(db, actor, caseId, purpose, ct).ConfigureAwait(false) ?? throw new NotFoundException();
         var shown = purpose == CasePurpose.Read;
         if (shown && cache?.Find(caseId, visible.Version) is { } kept && kept.AgencyId == visible.AgencyId) return kept;
         var cases = db.WholeCaseById(visible.AgencyId, caseId);
@@ -43,6 +42,13 @@ internal static class CaseLoading
         if (shown) cache?.Keep(found[0]);
         return found[0];
     }
+
+    /// <summary>Whether the actor may see the case (or change it, for <see cref="CasePurpose.Write"/>).</summary>
+    public static async Task<bool> CanSeeAsync(this AllianceDbContext db, Actor actor, Guid caseId, CancellationToken ct, CasePurpose purpose = CasePurpose.Read) =>
+        await StampAsync(db, actor, caseId, purpose, ct).ConfigureAwait(false) is not null;
+
+    private static Task<CaseStamp?> StampAsync(AllianceDbContext db, Actor actor, Guid caseId, CasePurpose purpose, CancellationToken ct) =>
+        Stamps.For(db)[CareAccess.KindOf(actor, purpose)](db, actor.AgencyId, actor.StaffId, DateTime.UtcNow, caseId, ct);
 
     /// <summary>Loads a session of a case the actor may see, with the whole case around it.</summary>
     public static async Task<(Case Case, Session Session)> LoadVisibleSessionAsync(this AllianceDbContext db, Actor actor, Guid sessionId, CancellationToken ct, CasePurpose purpose = CasePurpose.Write)

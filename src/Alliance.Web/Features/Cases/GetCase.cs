@@ -45,6 +45,11 @@ public sealed class GetCase(AllianceDbContext db, TimeProvider clock, Alliance.A
     /// <summary>The most alerts a case page lists.</summary>
     public const int AlertsShown = 500;
 
+    /// <summary>A case's latest alerts, newest first (compiled once).</summary>
+    private static readonly PerModel<Func<AllianceDbContext, Guid, IAsyncEnumerable<Alert>>> Latest =
+        new(() => EF.CompileAsyncQuery((AllianceDbContext db, Guid caseId) =>
+            db.Alerts.AsNoTracking().Where(a => a.CaseId == caseId).OrderByDescending(a => a.CreatedAt).Take(AlertsShown)));
+
     public async Task<CaseDetails> HandleAsync(Actor actor, Guid caseId, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(actor);
@@ -58,8 +63,9 @@ public sealed class GetCase(AllianceDbContext db, TimeProvider clock, Alliance.A
     {
         ArgumentNullException.ThrowIfNull(actor);
         var c = await db.LoadVisibleCaseAsync(actor, caseId, ct, CasePurpose.Read, cases).ConfigureAwait(false);
-        var alerts = await db.Alerts.AsNoTracking().Where(a => a.CaseId == c.Id)
-            .OrderByDescending(a => a.CreatedAt).Take(AlertsShown).ToListAsync(ct).ConfigureAwait(false);
+        var alerts = new List<Alert>();
+        await foreach (var alert in Latest.For(db)(db, c.Id).WithCancellation(ct).ConfigureAwait(false))
+            alerts.Add(alert);
         return await ReadAsync(actor, c, Process.GetProcess.TerminationIsDue(alerts), alerts, ct).ConfigureAwait(false);
     }
 

@@ -49,6 +49,12 @@ public sealed class GetScores(AllianceDbContext db, AgencyInstruments instrument
 {
     private sealed record Row(Guid Id, Guid SessionId, Guid MemberId, string InstrumentId, RaterRole Rater, decimal Score);
 
+    /// <summary>The scores of a case's sessions, projected: the answers themselves are not read here (compiled once).</summary>
+    private static readonly PerModel<Func<AllianceDbContext, Guid, List<Guid>, IAsyncEnumerable<Row>>> Scored =
+        new(() => EF.CompileAsyncQuery((AllianceDbContext db, Guid caseId, List<Guid> sessionIds) => db.Responses
+            .Where(r => r.CaseId == caseId && r.WithdrawnAt == null && r.Score != null && sessionIds.Contains(r.SessionId))
+            .Select(r => new Row(r.Id, r.SessionId, r.MemberId, r.InstrumentId, r.Rater, r.Score!.Value))));
+
     /// <summary>
     /// The scores of a case already loaded through the care relationship, whole (members and the current episode's
     /// sessions), in the agency's time zone. <paramref name="alerts"/> are the case's alerts when the caller has read
@@ -64,10 +70,12 @@ public sealed class GetScores(AllianceDbContext db, AgencyInstruments instrument
             .Select(s => new SessionColumn(s.Id, s.Number, s.ActualStart ?? s.ScheduledStart)).ToList();
         var sessionIds = sessions.Select(s => s.SessionId).ToList();
         // Projected: the answers themselves are not read here.
-        var rows = sessionIds.Count == 0 ? [] : await db.Responses
-            .Where(r => r.CaseId == caseId && r.WithdrawnAt == null && r.Score != null && sessionIds.Contains(r.SessionId))
-            .Select(r => new Row(r.Id, r.SessionId, r.MemberId, r.InstrumentId, r.Rater, r.Score!.Value))
-            .ToListAsync(ct).ConfigureAwait(false);
+        var rows = new List<Row>();
+        if (sessionIds.Count > 0)
+        {
+            await foreach (var row in Scored.For(db)(db, caseId, sessionIds).WithCancellation(ct).ConfigureAwait(false))
+                rows.Add(row);
+        }
         var catalog = await instruments.ForAgencyAsync(c.AgencyId, ct).ConfigureAwait(false);
         var model = (await trajectories.ForAgencyAsync(c.AgencyId, ct).ConfigureAwait(false)).Model;
         // The sessions whose scores are the evidence of each member's open alerts, by instrument series.
