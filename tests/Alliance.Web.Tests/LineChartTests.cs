@@ -21,6 +21,29 @@ public sealed class LineChartTests
             evidence: new HashSet<int> { 2 })
             .Svg(title).ToString()!;
 
+    [Theory]
+    [InlineData(0, "0")]
+    [InlineData(123.5, "123.5")]
+    [InlineData(87, "87")]
+    [InlineData(50.45, "50.5")]
+    [InlineData(50.44, "50.4")]
+    [InlineData(0.04, "0")]
+    [InlineData(-3.25, "-3.3")]
+    [InlineData(-3.2, "-3.2")]
+    [InlineData(359.96, "360")]
+    public void CoordinatesHaveOneDecimalAtMost(double value, string written) => Assert.Equal(written, LineChart.N(value));
+
+    [Fact]
+    public void CoordinatesAreWrittenAsTheGeneralFormatWouldWriteThem()
+    {
+        // Every tenth and every twentieth from -50 to 400: whole tenths, and the halves between them.
+        for (var i = -1000; i <= 8000; i++)
+        {
+            var value = i / 20.0;
+            Assert.Equal(value.ToString("0.#", System.Globalization.CultureInfo.InvariantCulture) is "-0" ? "0" : value.ToString("0.#", System.Globalization.CultureInfo.InvariantCulture), LineChart.N(value));
+        }
+    }
+
     [Fact]
     public void ScoresArePlacedWhereTheScaleAndTheSessionsPutThem()
     {

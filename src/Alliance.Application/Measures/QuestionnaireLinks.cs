@@ -89,8 +89,23 @@ public sealed class QuestionnaireLinks(AllianceDbContext db, AgencyInstruments i
     {
         if (!LooksLikeToken(token)) return null;
         var hash = StaffAccounts.Hash(token!);
-        return await db.QuestionnaireLinks.IgnoreQueryFilters().SingleOrDefaultAsync(l => l.TokenHash == hash, ct).ConfigureAwait(false);
+        return await ByHash.For(db)(db, hash, ct).ConfigureAwait(false);
     }
+
+    /// <summary>A link by the hash of its token, whichever agency it belongs to (compiled once: every family form asks).</summary>
+    private static readonly PerModel<Func<AllianceDbContext, string, CancellationToken, Task<QuestionnaireLink?>>> ByHash =
+        new(() => EF.CompileAsyncQuery((AllianceDbContext db, string hash, CancellationToken ct) =>
+            db.QuestionnaireLinks.IgnoreQueryFilters().SingleOrDefault(l => l.TokenHash == hash)));
+
+    /// <summary>The responses through links at a session since a time to some of the instruments (compiled once).</summary>
+    private static readonly PerModel<Func<AllianceDbContext, Guid, DateTime, List<string>, Guid, IAsyncEnumerable<LinkAnswer>>> Answered =
+        new(() => EF.CompileAsyncQuery((AllianceDbContext db, Guid sessionId, DateTime since, List<string> ids, Guid memberId) => db.Responses
+            .Where(r => r.SessionId == sessionId && r.Source == ResponseSource.Link && r.RecordedAt >= since
+                && ids.Contains(r.InstrumentId) && r.WithdrawnAt == null
+                && ((r.Rater == RaterRole.Client && r.MemberId == memberId) || r.Rater == RaterRole.Caregiver))
+            .Select(r => new LinkAnswer(r.InstrumentId, r.Rater, r.AnswersJson))));
+
+    private sealed record LinkAnswer(string InstrumentId, RaterRole Rater, string? AnswersJson);
 
     /// <summary>True when the text has the shape of a token (43 base64url characters).</summary>
     public static bool LooksLikeToken(string? token) =>
@@ -105,12 +120,9 @@ public sealed class QuestionnaireLinks(AllianceDbContext db, AgencyInstruments i
     {
         ArgumentNullException.ThrowIfNull(link);
         var ids = link.InstrumentIds.ToList();
-        var answered = await db.Responses
-            .Where(r => r.SessionId == link.SessionId && r.Source == ResponseSource.Link && r.RecordedAt >= link.CreatedAt
-                && ids.Contains(r.InstrumentId) && r.WithdrawnAt == null
-                && ((r.Rater == RaterRole.Client && r.MemberId == link.MemberId) || r.Rater == RaterRole.Caregiver))
-            .Select(r => new { r.InstrumentId, r.Rater, r.AnswersJson })
-            .ToListAsync(ct).ConfigureAwait(false);
+        var answered = new List<LinkAnswer>();
+        await foreach (var r in Answered.For(db)(db, link.SessionId, link.CreatedAt, ids, link.MemberId).WithCancellation(ct).ConfigureAwait(false))
+            answered.Add(r);
         var done = answered
             .Where(r => r.Rater == RaterRole.Client || AuthorOf(r.AnswersJson) == AuthorReference(link.MemberId))
             .Select(r => r.InstrumentId)

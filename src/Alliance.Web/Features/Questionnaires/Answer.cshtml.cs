@@ -120,6 +120,15 @@ public sealed class AnswerModel(
     }
 
     /// <summary>Finds the link and checks it can still be used; otherwise sets the friendly view that says what to do.</summary>
+    /// <summary>A session with its attendees and its family's members (compiled once: every family form asks).</summary>
+    private static readonly PerModel<Func<AllianceDbContext, Guid, CancellationToken, Task<Session?>>> SessionWithFamily =
+        new(() => EF.CompileAsyncQuery((AllianceDbContext db, Guid sessionId, CancellationToken ct) => db.Sessions
+            .Include(s => s.Attendees)
+            .Include(s => s.Episode).ThenInclude(e => e.Case).ThenInclude(c => c.Members)
+            // One statement: a session's attendees times its family's members is a handful of rows.
+            .AsSingleQuery()
+            .SingleOrDefault(s => s.Id == sessionId)));
+
     private async Task<Resolved?> ResolveAsync(CancellationToken ct)
     {
         var link = await links.FindAsync(Token, ct);
@@ -136,12 +145,7 @@ public sealed class AnswerModel(
             View = Views.Used;
             return null;
         }
-        var session = await db.Sessions
-            .Include(s => s.Attendees)
-            .Include(s => s.Episode).ThenInclude(e => e.Case).ThenInclude(c => c.Members)
-            // One statement: a session's attendees times its family's members is a handful of rows.
-            .AsSingleQuery()
-            .SingleOrDefaultAsync(s => s.Id == link.SessionId, ct);
+        var session = await SessionWithFamily.For(db)(db, link.SessionId, ct);
         if (!link.IsUsable(Now) || session is null || session.Status is SessionStatus.Cancelled or SessionStatus.NoShow)
         {
             View = Views.Expired;
