@@ -14,7 +14,8 @@ namespace Alliance.Application;
 /// <remarks>
 /// The rule is written once, as one expression per kind of access (<see cref="Rules"/>). A query built at each call
 /// (<see cref="VisibleCases"/>) takes it bound to the actor; a query compiled once (<see cref="CompilePerKind"/>) takes it
-/// in place of <see cref="Sees"/>, one compiled query per kind, with the actor's agency and id as its parameters.
+/// in place of <see cref="Sees"/>, one compiled query per kind, with the actor's agency and id as its parameters
+/// (<see cref="QueryRules"/>).
 /// </remarks>
 public static class CareAccess
 {
@@ -25,6 +26,8 @@ public static class CareAccess
     /// </summary>
     public static readonly Func<AllianceDbContext, Case, Guid, Guid, DateTime, bool> Sees =
         (_, _, _, _, _) => throw new InvalidOperationException("CareAccess.Sees stands for the access rule in a query compiled per kind of access; it is never called.");
+
+    private static readonly FieldInfo SeesField = typeof(CareAccess).GetField(nameof(Sees))!;
 
     /// <summary>The rule for each kind of access: (context, case, agency, staff member, now) → may see.</summary>
     private static readonly FrozenDictionary<AccessKind, Expression<Func<AllianceDbContext, Case, Guid, Guid, DateTime, bool>>> Rules =
@@ -59,18 +62,7 @@ public static class CareAccess
     {
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(actor);
-        var rule = Rules[KindOf(actor, purpose)];
-        // The rule's inputs become the query's parameters, as a closure's variables would.
-        var scope = Expression.Constant(new Scope(db, actor.AgencyId, actor.StaffId, DateTime.UtcNow));
-        var c = rule.Parameters[1];
-        var bound = new Substitution(new Dictionary<ParameterExpression, Expression>
-        {
-            [rule.Parameters[0]] = Expression.Field(scope, nameof(Scope.db)),
-            [rule.Parameters[2]] = Expression.Field(scope, nameof(Scope.agency)),
-            [rule.Parameters[3]] = Expression.Field(scope, nameof(Scope.me)),
-            [rule.Parameters[4]] = Expression.Field(scope, nameof(Scope.now)),
-        }).Visit(rule.Body);
-        return db.Cases.Where(Expression.Lambda<Func<Case, bool>>(bound, c));
+        return db.Cases.Where(QueryRules.Bind(Rules[KindOf(actor, purpose)], db, actor.AgencyId, actor.StaffId, DateTime.UtcNow));
     }
 
     /// <summary>
@@ -82,7 +74,7 @@ public static class CareAccess
     {
         ArgumentNullException.ThrowIfNull(query);
         ArgumentNullException.ThrowIfNull(compile);
-        return Rules.ToFrozenDictionary(r => r.Key, r => compile((Expression<TQuery>)new RuleInliner(r.Value).Visit(query)));
+        return Rules.ToFrozenDictionary(r => r.Key, r => compile(QueryRules.Inline(query, SeesField, r.Value)));
     }
 
     /// <summary>The staff whose caseloads the actor may see: themselves, and their current supervisees.</summary>
@@ -94,36 +86,6 @@ public static class CareAccess
         return db.Users.Where(u => u.AgencyId == actor.AgencyId && (u.Id == me
                 || db.SupervisionLines.Any(l => l.SupervisorId == me && l.SuperviseeId == u.Id && l.EndedAt == null)))
             .Select(u => u.Id);
-    }
-
-    /// <summary>The inputs of a rule bound for one query (its fields are named as the query's parameters).</summary>
-#pragma warning disable CA1051, SA1307, SA1401, IDE1006 // Fields, named as the parameters they become in SQL.
-    private sealed class Scope(AllianceDbContext db, Guid agency, Guid me, DateTime now)
-    {
-        public readonly AllianceDbContext db = db;
-        public readonly Guid agency = agency;
-        public readonly Guid me = me;
-        public readonly DateTime now = now;
-    }
-#pragma warning restore CA1051, SA1307, SA1401, IDE1006
-
-    /// <summary>Replaces parameters by expressions.</summary>
-    private sealed class Substitution(IReadOnlyDictionary<ParameterExpression, Expression> map) : ExpressionVisitor
-    {
-        protected override Expression VisitParameter(ParameterExpression node) => map.TryGetValue(node, out var e) ? e : node;
-    }
-
-    /// <summary>Replaces each call of <see cref="Sees"/> by the rule, given the call's arguments.</summary>
-    private sealed class RuleInliner(Expression<Func<AllianceDbContext, Case, Guid, Guid, DateTime, bool>> rule) : ExpressionVisitor
-    {
-        private static readonly FieldInfo SeesField = typeof(CareAccess).GetField(nameof(Sees))!;
-
-        protected override Expression VisitInvocation(InvocationExpression node)
-        {
-            if (node.Expression is not MemberExpression { Member: var member } || member != SeesField) return base.VisitInvocation(node);
-            var arguments = node.Arguments.Select(Visit).ToList();
-            return new Substitution(rule.Parameters.Zip(arguments).ToDictionary(x => x.First, x => x.Second!)).Visit(rule.Body);
-        }
     }
 }
 

@@ -176,6 +176,9 @@ public sealed class BoundaryTests(AllianceWebFactory app) : IClassFixture<Allian
         Assert.Equal(IncidentStatus.Closed, closed!.Summary.Status);
         Assert.Equal([IncidentEntryKind.Response, IncidentEntryKind.Closing], closed.Entries.Select(e => e.Kind));
         Assert.Equal(HttpStatusCode.NotFound, (await tobias.GetAsync($"/api/incidents/{id}")).StatusCode);
+        // The family's page lists the report to the supervisor who may read it, and still not to Tobias.
+        Assert.Contains($"href=\"/incidents/{id}\"", await supervisor.GetStringAsync($"/cases/{f.CaseId}"), StringComparison.Ordinal);
+        Assert.DoesNotContain(id.ToString(), await tobias.GetStringAsync($"/cases/{f.CaseId}"), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,3 +1,5 @@
+using System.Linq.Expressions;
+using System.Reflection;
 using Alliance.Data;
 using Alliance.Domain;
 using Microsoft.EntityFrameworkCore;
@@ -101,8 +103,9 @@ public sealed class IncidentWork(AllianceDbContext db, TimeProvider clock)
     public async Task<IReadOnlyList<IncidentSummary>> ForCaseAsync(Actor actor, Guid caseId, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(actor);
-        var incidents = await Readable(actor).AsNoTracking().Where(i => i.CaseId == caseId)
-            .OrderByDescending(i => i.ReportedAt).ToListAsync(ct).ConfigureAwait(false);
+        var incidents = new List<Incident>();
+        await foreach (var incident in ForCase.For(db)[actor.IsSupervisor](db, actor.AgencyId, actor.StaffId, DateTime.UtcNow, caseId).WithCancellation(ct).ConfigureAwait(false))
+            incidents.Add(incident);
         return await SummariesAsync(actor, incidents, ct).ConfigureAwait(false);
     }
 
@@ -155,16 +158,48 @@ public sealed class IncidentWork(AllianceDbContext db, TimeProvider clock)
     public IQueryable<Incident> Readable(Actor actor)
     {
         ArgumentNullException.ThrowIfNull(actor);
-        var me = actor.StaffId;
-        var mine = db.SupervisionLines.Where(l => l.SupervisorId == me && l.EndedAt == null && l.AgencyId == actor.AgencyId).Select(l => l.SuperviseeId);
-        var incidents = db.Incidents.Where(i => i.AgencyId == actor.AgencyId && (i.ConcernsStaffId == null || i.ConcernsStaffId != me));
-        if (!actor.IsSupervisor) return incidents.Where(i => i.ReportedByStaffId == me);
-        return incidents.Where(i => i.ReportedByStaffId == me
-            || (i.ConcernsStaffId != null && mine.Contains(i.ConcernsStaffId.Value))
-            || (i.ConcernsStaffId == null && i.CaseId != null && db.Cases.Any(c => c.Id == i.CaseId
-                && (mine.Contains(c.PrimaryTherapistId) || (c.CoTherapistId != null && mine.Contains(c.CoTherapistId.Value)))))
-            || (i.ConcernsStaffId == null && i.CaseId == null && i.ReportedByStaffId != null && mine.Contains(i.ReportedByStaffId.Value)));
+        return db.Incidents.Where(QueryRules.Bind(ReadRule(actor), db, actor.AgencyId, actor.StaffId, DateTime.UtcNow));
     }
+
+    private static Expression<Func<AllianceDbContext, Incident, Guid, Guid, DateTime, bool>> ReadRule(Actor actor) =>
+        actor.IsSupervisor ? SupervisorMayRead : ReporterMayRead;
+
+    /// <summary>Stands for the rule in a query compiled for each rule (<see cref="ForCase"/>); never called.</summary>
+    private static readonly Func<AllianceDbContext, Incident, Guid, Guid, DateTime, bool> MayRead =
+        (_, _, _, _, _) => throw new InvalidOperationException("IncidentWork.MayRead stands for the reading rule in a compiled query; it is never called.");
+
+    /// <summary>Anyone reads what they reported, unless it concerns them.</summary>
+    private static readonly Expression<Func<AllianceDbContext, Incident, Guid, Guid, DateTime, bool>> ReporterMayRead = (db, i, agency, me, now) =>
+        i.AgencyId == agency && (i.ConcernsStaffId == null || i.ConcernsStaffId != me) && i.ReportedByStaffId == me;
+
+    /// <summary>
+    /// A supervisor also reads, unless it concerns them, what concerns a current supervisee, what is about a case a
+    /// supervisee holds, and what a supervisee reported about no one and no case.
+    /// </summary>
+    private static readonly Expression<Func<AllianceDbContext, Incident, Guid, Guid, DateTime, bool>> SupervisorMayRead = (db, i, agency, me, now) =>
+        i.AgencyId == agency && (i.ConcernsStaffId == null || i.ConcernsStaffId != me)
+        && (i.ReportedByStaffId == me
+            || (i.ConcernsStaffId != null && db.SupervisionLines.Where(l => l.SupervisorId == me && l.EndedAt == null && l.AgencyId == agency)
+                .Select(l => l.SuperviseeId).Contains(i.ConcernsStaffId.Value))
+            || (i.ConcernsStaffId == null && i.CaseId != null && db.Cases.Any(c => c.Id == i.CaseId
+                && (db.SupervisionLines.Where(l => l.SupervisorId == me && l.EndedAt == null && l.AgencyId == agency).Select(l => l.SuperviseeId).Contains(c.PrimaryTherapistId)
+                    || (c.CoTherapistId != null && db.SupervisionLines.Where(l => l.SupervisorId == me && l.EndedAt == null && l.AgencyId == agency)
+                        .Select(l => l.SuperviseeId).Contains(c.CoTherapistId.Value)))))
+            || (i.ConcernsStaffId == null && i.CaseId == null && i.ReportedByStaffId != null
+                && db.SupervisionLines.Where(l => l.SupervisorId == me && l.EndedAt == null && l.AgencyId == agency).Select(l => l.SuperviseeId).Contains(i.ReportedByStaffId.Value)));
+
+    /// <summary>A case's incidents the actor may read, newest first, compiled once for each rule (read for every case page).</summary>
+    private static readonly PerModel<Dictionary<bool, Func<AllianceDbContext, Guid, Guid, DateTime, Guid, IAsyncEnumerable<Incident>>>> ForCase = new(() =>
+    {
+        Expression<Func<AllianceDbContext, Guid, Guid, DateTime, Guid, IQueryable<Incident>>> query = (db, agency, me, now, caseId) =>
+            db.Incidents.AsNoTracking().Where(i => MayRead(db, i, agency, me, now) && i.CaseId == caseId).OrderByDescending(i => i.ReportedAt);
+        var standIn = typeof(IncidentWork).GetField(nameof(MayRead), BindingFlags.NonPublic | BindingFlags.Static)!;
+        return new Dictionary<bool, Func<AllianceDbContext, Guid, Guid, DateTime, Guid, IAsyncEnumerable<Incident>>>
+        {
+            [true] = EF.CompileAsyncQuery(QueryRules.Inline(query, standIn, SupervisorMayRead)),
+            [false] = EF.CompileAsyncQuery(QueryRules.Inline(query, standIn, ReporterMayRead)),
+        };
+    });
 
     private async Task<Incident> LoadReadableAsync(Actor actor, Guid incidentId, CancellationToken ct)
     {
