@@ -19,10 +19,7 @@ public static class StaffNames
         ArgumentNullException.ThrowIfNull(db);
         var ids = staffIds.Distinct().ToList();
         if (ids.Count == 0) return [];
-        var names = new Dictionary<Guid, string>(ids.Count);
-        await foreach (var s in Some.For(db)(db, agencyId, ids).WithCancellation(ct).ConfigureAwait(false))
-            names[s.Id] = s.DisplayName;
-        return names;
+        return await Some.For(db)(db, agencyId, ids).ToDictionaryAsync(s => s.Id, s => s.DisplayName, cancellationToken: ct).ConfigureAwait(false);
     }
 
     /// <summary>Names of all the agency's staff, by id: for pages that list the agency's staff.</summary>

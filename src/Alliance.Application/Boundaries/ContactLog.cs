@@ -29,6 +29,11 @@ public sealed class ContactLog(AllianceDbContext db, CaseFeedback feedback, Time
     /// <summary>The most contacts the family's log lists.</summary>
     public const int ContactsShown = 500;
 
+    /// <summary>A family's contacts since a time (read at every evaluation of the family's feedback; compiled once).</summary>
+    private static readonly PerModel<Func<AllianceDbContext, Guid, DateTime, IAsyncEnumerable<Contact>>> Since =
+        new(() => EF.CompileAsyncQuery((AllianceDbContext db, Guid caseId, DateTime since) =>
+            db.Contacts.AsNoTracking().Where(c => c.CaseId == caseId && c.At >= since)));
+
     /// <summary>A family's latest contacts, newest first (read for every case page; compiled once).</summary>
     private static readonly PerModel<Func<AllianceDbContext, Guid, IAsyncEnumerable<Contact>>> Latest =
         new(() => EF.CompileAsyncQuery((AllianceDbContext db, Guid caseId) =>
@@ -64,9 +69,7 @@ public sealed class ContactLog(AllianceDbContext db, CaseFeedback feedback, Time
     {
         ArgumentNullException.ThrowIfNull(family);
         var caseId = family.Id;
-        var contacts = new List<Contact>();
-        await foreach (var contact in Latest.For(db)(db, caseId).WithCancellation(ct).ConfigureAwait(false))
-            contacts.Add(contact);
+        var contacts = await Latest.For(db)(db, caseId).ToListAsync(ct).ConfigureAwait(false);
         var staff = await db.StaffNamesAsync(family.AgencyId, contacts.Select(c => c.RecordedBy), ct).ConfigureAwait(false);
         var names = family.Members.ToDictionary(m => m.Id, m => m.DisplayName);
         return contacts.Select(c => new ContactView(c.Id, c.CaseId, c.MemberId, c.MemberId is { } m ? names.GetValueOrDefault(m) : null, c.At,
@@ -78,7 +81,7 @@ public sealed class ContactLog(AllianceDbContext db, CaseFeedback feedback, Time
     public static async Task<IReadOnlyList<Contact>> EpisodeContactsAsync(AllianceDbContext db, Guid caseId, DateTime since, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(db);
-        var stored = await db.Contacts.AsNoTracking().Where(c => c.CaseId == caseId && c.At >= since).ToListAsync(ct).ConfigureAwait(false);
+        var stored = await Since.For(db)(db, caseId, since).ToListAsync(ct).ConfigureAwait(false);
         var pending = db.ChangeTracker.Entries<Contact>()
             .Where(e => e.State == EntityState.Added && e.Entity.CaseId == caseId && e.Entity.At >= since).Select(e => e.Entity);
         return stored.Concat(pending).OrderBy(c => c.At).ToList();

@@ -103,9 +103,7 @@ public sealed class IncidentWork(AllianceDbContext db, TimeProvider clock)
     public async Task<IReadOnlyList<IncidentSummary>> ForCaseAsync(Actor actor, Guid caseId, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(actor);
-        var incidents = new List<Incident>();
-        await foreach (var incident in ForCase.For(db)[actor.IsSupervisor](db, actor.AgencyId, actor.StaffId, DateTime.UtcNow, caseId).WithCancellation(ct).ConfigureAwait(false))
-            incidents.Add(incident);
+        var incidents = await ForCase.For(db)[actor.IsSupervisor](db, actor.AgencyId, actor.StaffId, DateTime.UtcNow, caseId).ToListAsync(ct).ConfigureAwait(false);
         return await SummariesAsync(actor, incidents, ct).ConfigureAwait(false);
     }
 

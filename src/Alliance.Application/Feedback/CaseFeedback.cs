@@ -79,34 +79,23 @@ public sealed class CaseFeedback(AllianceDbContext db, TimeProvider clock, Agenc
     {
         // The family as stored, read without tracking (nothing of it changes here); or, when this context holds changes to
         // a family not saved yet (a session just recorded as held), as this context holds it.
-        var family = db.Cases
-            .Include(x => x.Members)
-            .Include(x => x.Episodes).ThenInclude(e => e.Sessions).ThenInclude(s => s.Attendees)
-            .AsSplitQuery();
         var pendingFamily = db.ChangeTracker.Entries().Any(e => e.State is EntityState.Added or EntityState.Modified or EntityState.Deleted
             && e.Entity is Case or Member or Episode or Session or SessionAttendee);
-        var c = await (pendingFamily ? family : family.AsNoTracking()).SingleAsync(x => x.Id == caseId, ct).ConfigureAwait(false);
-        var agency = await db.Agencies.SingleAsync(a => a.Id == c.AgencyId, ct).ConfigureAwait(false);
+        var c = await (pendingFamily ? TrackedFamily : StoredFamily).For(db)(db, caseId, ct).ConfigureAwait(false);
+        var agency = await db.AgencyAsync(c.AgencyId, ct).ConfigureAwait(false);
         var effective = await _rules.ForAgencyAsync(db, agency, ct).ConfigureAwait(false);
         var fitted = trajectories is null ? null : await trajectories.ForAgencyAsync(agency.Id, ct).ConfigureAwait(false);
         var model = fitted is { Model.Series.Count: > 0 } ? fitted : null;
         var episode = c.CurrentEpisode;
         var sessions = episode.Sessions.Where(s => s.Status != SessionStatus.Scheduled).OrderBy(s => s.Number).ToList();
         var sessionIds = sessions.Select(s => s.Id).ToList();
-        var stored = await db.Responses.AsNoTracking()
-            .Where(r => r.CaseId == caseId && r.WithdrawnAt == null && r.Score != null && sessionIds.Contains(r.SessionId))
-            .Select(r => new ScoreRow(r.Id, r.MemberId, r.SessionId, r.InstrumentId, r.Rater, r.Score))
-            .ToListAsync(ct).ConfigureAwait(false);
+        var stored = await Scored.For(db)(db, caseId, sessionIds).ToListAsync(ct).ConfigureAwait(false);
         var pending = PendingResponses(caseId);
         var responses = Overlay(stored, pending, r => r.Id, r => r.Score != null && sessionIds.Contains(r.SessionId),
             r => new ScoreRow(r.Id, r.MemberId, r.SessionId, r.InstrumentId, r.Rater, r.Score));
         var episodeSessionIds = episode.Sessions.Select(s => s.Id).ToList();
         var answerRows = Overlay(
-            await db.Responses.AsNoTracking()
-                .Where(r => r.CaseId == caseId && r.WithdrawnAt == null && episodeSessionIds.Contains(r.SessionId) && AnswerSignals.Instruments.Contains(r.InstrumentId)
-                    && (r.InstrumentId != AnswerSignals.RiskInstrument || r.RiskFlag))
-                .Select(r => new AnswerRow(r.Id, r.MemberId, r.SessionId, r.InstrumentId, r.Rater, r.Score, r.RiskFlag, r.AnswersJson, r.RecordedAt))
-                .ToListAsync(ct).ConfigureAwait(false),
+            await Answered.For(db)(db, caseId, episodeSessionIds, AnswerInstruments).ToListAsync(ct).ConfigureAwait(false),
             pending, r => r.Id,
             r => episodeSessionIds.Contains(r.SessionId) && AnswerSignals.Instruments.Contains(r.InstrumentId) && (r.InstrumentId != AnswerSignals.RiskInstrument || r.RiskFlag),
             r => new AnswerRow(r.Id, r.MemberId, r.SessionId, r.InstrumentId, r.Rater, r.Score, r.RiskFlag, r.AnswersJson, r.RecordedAt));
@@ -151,11 +140,9 @@ public sealed class CaseFeedback(AllianceDbContext db, TimeProvider clock, Agenc
         var sessionByNumber = sessions.ToDictionary(s => s.Number, s => s.Id);
         foreach (var s in episode.Sessions) sessionByNumber.TryAdd(s.Number, s.Id);
         // Only the active alerts can change; of the others only their keys are needed (an alert is never raised twice).
-        var storedAlerts = await db.Alerts.Where(a => a.CaseId == caseId && (a.Status == AlertStatus.Open || a.Status == AlertStatus.Acknowledged))
-            .ToListAsync(ct).ConfigureAwait(false);
+        var storedAlerts = await ActiveAlerts.For(db)(db, caseId).ToListAsync(ct).ConfigureAwait(false);
         var storedByKey = storedAlerts.ToDictionary(a => a.Key, StringComparer.Ordinal);
-        var closedKeys = (await db.Alerts.Where(a => a.CaseId == caseId && a.Status != AlertStatus.Open && a.Status != AlertStatus.Acknowledged)
-            .Select(a => a.Key).ToListAsync(ct).ConfigureAwait(false)).ToHashSet(StringComparer.Ordinal);
+        var closedKeys = (await ClosedKeys.For(db)(db, caseId).ToListAsync(ct).ConfigureAwait(false)).ToHashSet(StringComparer.Ordinal);
         var now = clock.GetUtcNow().UtcDateTime;
         var produced = new HashSet<string>(StringComparer.Ordinal);
         var added = new List<DomainAlert>();
@@ -218,6 +205,45 @@ public sealed class CaseFeedback(AllianceDbContext db, TimeProvider clock, Agenc
     }
 
     private sealed record ScoreRow(Guid Id, Guid MemberId, Guid SessionId, string InstrumentId, RaterRole Rater, decimal? Score);
+
+    // The evaluation's reads run for every answer, one answer at a time on SQLite's writer: each is compiled once.
+
+    /// <summary>The family as stored, without tracking (nothing of it changes here).</summary>
+    private static readonly PerModel<Func<AllianceDbContext, Guid, CancellationToken, Task<Case>>> StoredFamily =
+        new(() => EF.CompileAsyncQuery((AllianceDbContext db, Guid caseId, CancellationToken ct) => db.Cases.AsNoTracking()
+            .Include(x => x.Members).Include(x => x.Episodes).ThenInclude(e => e.Sessions).ThenInclude(s => s.Attendees)
+            .AsSplitQuery().Single(x => x.Id == caseId)));
+
+    /// <summary>The family as this context holds it, for a context with changes to it not saved yet.</summary>
+    private static readonly PerModel<Func<AllianceDbContext, Guid, CancellationToken, Task<Case>>> TrackedFamily =
+        new(() => EF.CompileAsyncQuery((AllianceDbContext db, Guid caseId, CancellationToken ct) => db.Cases
+            .Include(x => x.Members).Include(x => x.Episodes).ThenInclude(e => e.Sessions).ThenInclude(s => s.Attendees)
+            .AsSplitQuery().Single(x => x.Id == caseId)));
+
+    /// <summary>The stored scores of some of a case's sessions.</summary>
+    private static readonly PerModel<Func<AllianceDbContext, Guid, List<Guid>, IAsyncEnumerable<ScoreRow>>> Scored =
+        new(() => EF.CompileAsyncQuery((AllianceDbContext db, Guid caseId, List<Guid> sessionIds) => db.Responses.AsNoTracking()
+            .Where(r => r.CaseId == caseId && r.WithdrawnAt == null && r.Score != null && sessionIds.Contains(r.SessionId))
+            .Select(r => new ScoreRow(r.Id, r.MemberId, r.SessionId, r.InstrumentId, r.Rater, r.Score))));
+
+    private static readonly List<string> AnswerInstruments = [.. AnswerSignals.Instruments];
+
+    /// <summary>The stored answers the rules over answers read: the instruments they look at, and of PHQ-9 only flagged ones.</summary>
+    private static readonly PerModel<Func<AllianceDbContext, Guid, List<Guid>, List<string>, IAsyncEnumerable<AnswerRow>>> Answered =
+        new(() => EF.CompileAsyncQuery((AllianceDbContext db, Guid caseId, List<Guid> sessionIds, List<string> instruments) => db.Responses.AsNoTracking()
+            .Where(r => r.CaseId == caseId && r.WithdrawnAt == null && sessionIds.Contains(r.SessionId) && instruments.Contains(r.InstrumentId)
+                && (r.InstrumentId != AnswerSignals.RiskInstrument || r.RiskFlag))
+            .Select(r => new AnswerRow(r.Id, r.MemberId, r.SessionId, r.InstrumentId, r.Rater, r.Score, r.RiskFlag, r.AnswersJson, r.RecordedAt))));
+
+    /// <summary>A case's active alerts, tracked: they are the ones an evaluation may change.</summary>
+    private static readonly PerModel<Func<AllianceDbContext, Guid, IAsyncEnumerable<DomainAlert>>> ActiveAlerts =
+        new(() => EF.CompileAsyncQuery((AllianceDbContext db, Guid caseId) =>
+            db.Alerts.Where(a => a.CaseId == caseId && (a.Status == AlertStatus.Open || a.Status == AlertStatus.Acknowledged))));
+
+    /// <summary>The keys of a case's other alerts (an alert is never raised twice).</summary>
+    private static readonly PerModel<Func<AllianceDbContext, Guid, IAsyncEnumerable<string>>> ClosedKeys =
+        new(() => EF.CompileAsyncQuery((AllianceDbContext db, Guid caseId) =>
+            db.Alerts.Where(a => a.CaseId == caseId && a.Status != AlertStatus.Open && a.Status != AlertStatus.Acknowledged).Select(a => a.Key)));
 
     /// <summary>What an alert concerns: the same scores always give the same key.</summary>
     private static string KeyOf(SignalAlert a, int episode)

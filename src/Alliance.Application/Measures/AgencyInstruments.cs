@@ -131,9 +131,7 @@ public sealed class AgencyInstruments(AllianceDbContext db, AgencyInstrumentCach
 
     private async Task<AgencyInstrumentCache.Cached> CachedAsync(Guid agencyId, CancellationToken ct)
     {
-        var times = new List<DateTime>();
-        await foreach (var time in ImportTimes.For(db)(db, agencyId).WithCancellation(ct).ConfigureAwait(false))
-            times.Add(time);
+        var times = await ImportTimes.For(db)(db, agencyId).ToListAsync(ct).ConfigureAwait(false);
         var stamp = times.Count == 0 ? "0" : $"{times.Count}:{times.Max().Ticks}";
         if (cache.Find(agencyId, stamp) is { } hit) return hit;
 

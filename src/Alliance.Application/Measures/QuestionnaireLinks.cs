@@ -120,9 +120,7 @@ public sealed class QuestionnaireLinks(AllianceDbContext db, AgencyInstruments i
     {
         ArgumentNullException.ThrowIfNull(link);
         var ids = link.InstrumentIds.ToList();
-        var answered = new List<LinkAnswer>();
-        await foreach (var r in Answered.For(db)(db, link.SessionId, link.CreatedAt, ids, link.MemberId).WithCancellation(ct).ConfigureAwait(false))
-            answered.Add(r);
+        var answered = await Answered.For(db)(db, link.SessionId, link.CreatedAt, ids, link.MemberId).ToListAsync(ct).ConfigureAwait(false);
         var done = answered
             .Where(r => r.Rater == RaterRole.Client || AuthorOf(r.AnswersJson) == AuthorReference(link.MemberId))
             .Select(r => r.InstrumentId)

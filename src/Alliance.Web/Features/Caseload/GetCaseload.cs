@@ -76,18 +76,13 @@ public sealed class GetCaseload(AllianceDbContext db, TimeProvider clock, Allian
             throw new NotFoundException();
 
         var now = clock.GetUtcNow().UtcDateTime;
-        var raw = new List<HeldCase>();
-        await foreach (var c in Held.For(db)[CareAccess.KindOf(actor, CasePurpose.Read)](db, actor.AgencyId, actor.StaffId, now, therapistId, query.IncludeClosed)
-            .WithCancellation(ct).ConfigureAwait(false))
-            raw.Add(c);
+        var raw = await Held.For(db)[CareAccess.KindOf(actor, CasePurpose.Read)](db, actor.AgencyId, actor.StaffId, now, therapistId, query.IncludeClosed)
+            .ToListAsync(ct).ConfigureAwait(false);
 
         // Only the names shown: the primary therapist of each row, and the caseload's own therapist.
         var names = await db.StaffNamesAsync(actor.AgencyId, raw.Select(r => r.PrimaryTherapistId).Append(therapistId), ct).ConfigureAwait(false);
         var ids = raw.Select(r => r.Id).ToList();
-        var active = new List<ActiveAlert>();
-        await foreach (var a in Attention.For(db)(db, ids).WithCancellation(ct).ConfigureAwait(false))
-            active.Add(a);
-        var badges = active.ToLookup(a => a.CaseId);
+        var badges = (await Attention.For(db)(db, ids).ToListAsync(ct).ConfigureAwait(false)).ToLookup(a => a.CaseId);
         var rows = raw
             .Where(r => query.IncludeClosed || r.Phase != EpisodePhase.Closed)
             .Select(r => new CaseloadRow(r.Id, r.Name, r.Members, r.Phase, Episode.Describe(r.Phase), r.Last, r.Next,

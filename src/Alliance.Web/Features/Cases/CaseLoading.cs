@@ -61,10 +61,5 @@ internal static class CaseLoading
     }
 
     /// <summary>The actor's agency.</summary>
-    public static async Task<Agency> LoadAgencyAsync(this AllianceDbContext db, Actor actor, CancellationToken ct) =>
-        await AgencyById.For(db)(db, actor.AgencyId, ct).ConfigureAwait(false);
-
-    /// <summary>An agency by its id (read for nearly every page; compiled once).</summary>
-    private static readonly PerModel<Func<AllianceDbContext, Guid, CancellationToken, Task<Agency>>> AgencyById =
-        new(() => EF.CompileAsyncQuery((AllianceDbContext db, Guid id, CancellationToken ct) => db.Agencies.Single(a => a.Id == id)));
+    public static Task<Agency> LoadAgencyAsync(this AllianceDbContext db, Actor actor, CancellationToken ct) => db.AgencyAsync(actor.AgencyId, ct);
 }

@@ -63,9 +63,7 @@ public sealed class GetCase(AllianceDbContext db, TimeProvider clock, Alliance.A
     {
         ArgumentNullException.ThrowIfNull(actor);
         var c = await db.LoadVisibleCaseAsync(actor, caseId, ct, CasePurpose.Read, cases).ConfigureAwait(false);
-        var alerts = new List<Alert>();
-        await foreach (var alert in Latest.For(db)(db, c.Id).WithCancellation(ct).ConfigureAwait(false))
-            alerts.Add(alert);
+        var alerts = await Latest.For(db)(db, c.Id).ToListAsync(ct).ConfigureAwait(false);
         return await ReadAsync(actor, c, Process.GetProcess.TerminationIsDue(alerts), alerts, ct).ConfigureAwait(false);
     }
 

@@ -70,12 +70,7 @@ public sealed class GetScores(AllianceDbContext db, AgencyInstruments instrument
             .Select(s => new SessionColumn(s.Id, s.Number, s.ActualStart ?? s.ScheduledStart)).ToList();
         var sessionIds = sessions.Select(s => s.SessionId).ToList();
         // Projected: the answers themselves are not read here.
-        var rows = new List<Row>();
-        if (sessionIds.Count > 0)
-        {
-            await foreach (var row in Scored.For(db)(db, caseId, sessionIds).WithCancellation(ct).ConfigureAwait(false))
-                rows.Add(row);
-        }
+        var rows = sessionIds.Count == 0 ? [] : await Scored.For(db)(db, caseId, sessionIds).ToListAsync(ct).ConfigureAwait(false);
         var catalog = await instruments.ForAgencyAsync(c.AgencyId, ct).ConfigureAwait(false);
         var model = (await trajectories.ForAgencyAsync(c.AgencyId, ct).ConfigureAwait(false)).Model;
         // The sessions whose scores are the evidence of each member's open alerts, by instrument series.
