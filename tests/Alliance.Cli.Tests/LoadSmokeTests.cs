@@ -30,6 +30,13 @@ public sealed class LoadSmokeTests(ITestOutputHelper output) : IDisposable
         Assert.Matches(@"page: case\s+[1-9]", text);
         Assert.Matches(@"api: read\s+[1-9]", text);
         Assert.Matches(@"form: answer\s+[1-9]", text);
+        // The three slowest requests, the slowest first: it is the run's max, and all began within the measured 20 s.
+        var max = System.Text.RegularExpressions.Regex.Match(text, @"max (\d+)").Groups[1].Value;
+        var slowest = System.Text.RegularExpressions.Regex.Matches(text, @"(?:slowest:\s+|; )(?:page|api|form): [a-z]+ (\d+) ms at (\d+) s");
+        Assert.Equal(3, slowest.Count);
+        Assert.Equal(max, slowest[0].Groups[1].Value);
+        Assert.All(slowest, m => Assert.InRange(int.Parse(m.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture), 0, 20));
+        Assert.True(int.Parse(slowest[0].Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) >= int.Parse(slowest[2].Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture));
     }
 
     [Fact]

@@ -26,7 +26,11 @@ internal sealed record LoadOptions(ProofDatabase Database, string Server, int Cl
 internal sealed record LoadReport(
     long Requests, long Errors, TimeSpan Measured, double RequestsPerSecond, double P50, double P95, double P99, double Max,
     IReadOnlyDictionary<string, (long Count, double P50, double P95)> ByKind, IReadOnlyDictionary<string, long> ErrorsByKind,
-    long? ServerPeakBytes, double ServerCpuSeconds, double GeneratorCpuSeconds, long Submissions, bool LinksRanOut);
+    long? ServerPeakBytes, double ServerCpuSeconds, double GeneratorCpuSeconds, long Submissions, bool LinksRanOut,
+    IReadOnlyList<SlowRequest> Slowest);
+
+/// <summary>One of a run's slowest requests: its kind, how long it took, and when it began, in seconds into the measured time.</summary>
+internal sealed record SlowRequest(string Kind, double Milliseconds, double AtSeconds);
 
 /// <summary>
 /// A load generator of Alliance's own, on loopback: the web server runs as a child process in Production behind HTTPS
@@ -111,6 +115,7 @@ internal sealed partial class LoadHarness(LoadOptions options, TextWriter output
             serverCpuBefore = CpuSeconds(server.ProcessId);
             generatorCpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
             var measured = Stopwatch.StartNew();
+            var measuredFrom = Stopwatch.GetTimestamp();
             measuring.SetResult();
             await Task.Delay(options.Duration, ct).ConfigureAwait(false);
             await stop.CancelAsync().ConfigureAwait(false);
@@ -120,7 +125,7 @@ internal sealed partial class LoadHarness(LoadOptions options, TextWriter output
             var generatorCpu = (Process.GetCurrentProcess().TotalProcessorTime - generatorCpuBefore).TotalSeconds;
             var peak = server.PeakMemoryBytes();
             await server.StopAsync().ConfigureAwait(false);
-            return Report(clients, measured.Elapsed, peak, serverCpu, generatorCpu, links.IsEmpty);
+            return Report(clients, measured.Elapsed, measuredFrom, peak, serverCpu, generatorCpu, links.IsEmpty);
         }
         finally
         {
@@ -148,13 +153,15 @@ internal sealed partial class LoadHarness(LoadOptions options, TextWriter output
             lines.Add(string.Create(CultureInfo.InvariantCulture, $"  server peak memory (VmHWM): {peak / 1024d / 1024d:0} MB"));
         lines.Add(string.Create(CultureInfo.InvariantCulture,
             $"  CPU over the measured time: server {r.ServerCpuSeconds:0.0} s ({100 * r.ServerCpuSeconds / r.Measured.TotalSeconds / cores:0}% of {cores} cores), load generator {r.GeneratorCpuSeconds:0.0} s ({100 * r.GeneratorCpuSeconds / r.Measured.TotalSeconds / cores:0}%)"));
+        if (r.Slowest.Count > 0)
+            lines.Add("  slowest:         " + string.Join("; ", r.Slowest.Select(s => string.Create(CultureInfo.InvariantCulture, $"{s.Kind} {s.Milliseconds:0} ms at {s.AtSeconds:0} s"))));
         foreach (var (kind, count) in r.ErrorsByKind.OrderBy(e => e.Key, StringComparer.Ordinal))
             lines.Add($"  error: {kind} x{count}");
         lines.Add(r.Errors == 0 ? "Result: no errors." : $"Result: {r.Errors} errors.");
         foreach (var line in lines) await output.WriteLineAsync(line).ConfigureAwait(false);
     }
 
-    private static LoadReport Report(List<Client> clients, TimeSpan measured, long? peak, double serverCpu, double generatorCpu, bool ranOut)
+    private static LoadReport Report(List<Client> clients, TimeSpan measured, long measuredFrom, long? peak, double serverCpu, double generatorCpu, bool ranOut)
     {
         var all = clients.SelectMany(c => c.Samples).ToList();
         var latencies = all.Select(s => s.Milliseconds).Order().ToArray();
@@ -169,7 +176,10 @@ internal sealed partial class LoadHarness(LoadOptions options, TextWriter output
         var errors = clients.SelectMany(c => c.Errors).GroupBy(e => e, StringComparer.Ordinal).ToDictionary(g => g.Key, g => (long)g.Count(), StringComparer.Ordinal);
         return new LoadReport(latencies.Length, errors.Values.Sum(), measured, latencies.Length / measured.TotalSeconds,
             Percentile(latencies, 0.50), Percentile(latencies, 0.95), Percentile(latencies, 0.99), latencies.Length > 0 ? latencies[^1] : 0,
-            byKind, errors, peak, serverCpu, generatorCpu, clients.Sum(c => c.Submissions), ranOut);
+            byKind, errors, peak, serverCpu, generatorCpu, clients.Sum(c => c.Submissions), ranOut,
+            // The slowest requests say what the longest waits were and when: a pause of the whole server shows as several at once.
+            all.OrderByDescending(s => s.Milliseconds).Take(3)
+                .Select(s => new SlowRequest(s.Kind, s.Milliseconds, Math.Max(0, Stopwatch.GetElapsedTime(measuredFrom, s.StartedAt).TotalSeconds))).ToList());
     }
 
     private static double Percentile(double[] sorted, double p) =>
@@ -192,7 +202,8 @@ internal sealed partial class LoadHarness(LoadOptions options, TextWriter output
         }
     }
 
-    private readonly record struct Sample(string Kind, double Milliseconds);
+    /// <summary>One request: its kind, how long it took, and when it began (a <see cref="Stopwatch"/> timestamp).</summary>
+    private readonly record struct Sample(string Kind, double Milliseconds, long StartedAt);
 
     /// <summary>One client: a therapist's browser session, which also answers family links when the mix says so.</summary>
     private sealed class Client(int number, ThrowawayCertificate certificate, Uri baseAddress, Random random) : IDisposable
@@ -328,7 +339,7 @@ internal sealed partial class LoadHarness(LoadOptions options, TextWriter output
         private void Record(string kind, TimeSpan elapsed, HttpStatusCode status, HttpStatusCode expected)
         {
             if (!_measuring) return;
-            Samples.Add(new Sample(kind, elapsed.TotalMilliseconds));
+            Samples.Add(new Sample(kind, elapsed.TotalMilliseconds, Stopwatch.GetTimestamp() - (long)(elapsed.TotalSeconds * Stopwatch.Frequency)));
             if (status != expected) Errors.Add($"{kind} answered {(int)status}");
         }
 
