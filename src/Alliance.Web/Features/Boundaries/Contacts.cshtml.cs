@@ -11,7 +11,7 @@ namespace Alliance.Web.Features.Boundaries;
 
 /// <summary>A family's contacts between sessions, and the form that records one.</summary>
 [Authorize(Policy = AllianceApp.Policies.CaseReader)]
-public sealed class ContactsModel(ContactLog log, Alliance.Data.AllianceDbContext db) : AlliancePage
+public sealed class ContactsModel(ContactLog log, Alliance.Data.AllianceDbContext db, TimeProvider clock) : AlliancePage
 {
     public sealed class ContactInput
     {
@@ -29,6 +29,8 @@ public sealed class ContactsModel(ContactLog log, Alliance.Data.AllianceDbContex
     public LocalTime Time { get; private set; } = null!;
     public IReadOnlyList<(Guid Id, string Name)> Members { get; private set; } = [];
     public bool CanWrite => Actor.IsTherapist || Actor.IsSupervisor;
+    /// <summary>Now, by the app's clock: the form proposes it as the contact's time.</summary>
+    public DateTime Now => clock.GetUtcNow().UtcDateTime;
 
     public async Task OnGetAsync(CancellationToken ct) => await LoadAsync(ct);
 
