@@ -36,7 +36,7 @@ public sealed class LibraryDetectors(AllianceDbContext db, TimeProvider clock) :
         ArgumentNullException.ThrowIfNull(therapists);
         if (therapists.Count == 0) return [];
         var now = clock.GetUtcNow().UtcDateTime;
-        var agency = await db.Agencies.SingleAsync(a => a.Id == agencyId, ct).ConfigureAwait(false);
+        var agency = await db.AgencyAsync(agencyId, ct).ConfigureAwait(false);
         var settings = await SelfCheckWork.SettingsAsync(db, agencyId, ct).ConfigureAwait(false);
         var timeSettings = TimeRules.Of(settings);
 

@@ -33,7 +33,7 @@ public sealed class SelfCheckWork(AllianceDbContext db, TimeProvider clock)
     /// <summary>This month in the agency's time zone.</summary>
     public async Task<DateOnly> ThisMonthAsync(Guid agencyId, CancellationToken ct)
     {
-        var agency = await db.Agencies.SingleAsync(a => a.Id == agencyId, ct).ConfigureAwait(false);
+        var agency = await db.AgencyAsync(agencyId, ct).ConfigureAwait(false);
         var local = agency.ToLocal(clock.GetUtcNow().UtcDateTime);
         return new DateOnly(local.Year, local.Month, 1);
     }

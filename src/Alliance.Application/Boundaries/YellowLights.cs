@@ -64,7 +64,7 @@ public sealed class YellowLights(AllianceDbContext db, SelfCheckWork selfChecks,
             .Select(l => l.SuperviseeId).Distinct().ToListAsync(ct).ConfigureAwait(false);
         var names = await db.StaffNamesAsync(actor.AgencyId, supervisees, ct).ConfigureAwait(false);
         var lights = await GatherAsync(actor.AgencyId, supervisees, ct).ConfigureAwait(false);
-        var agency = await db.Agencies.SingleAsync(a => a.Id == actor.AgencyId, ct).ConfigureAwait(false);
+        var agency = await db.AgencyAsync(actor.AgencyId, ct).ConfigureAwait(false);
         var local = agency.ToLocal(clock.GetUtcNow().UtcDateTime);
         var last = new DateOnly(local.Year, local.Month, 1);
         var window = Enumerable.Range(0, months).Select(i => last.AddMonths(i - months + 1)).ToList();

@@ -1,4 +1,5 @@
 using Alliance.Application.Episodes;
+using Alliance.Application;
 using Alliance.Data;
 using Alliance.Data.Auditing;
 using Alliance.Domain;
@@ -40,7 +41,7 @@ public sealed class ProcessModel(AllianceDbContext db, OrientationTexts texts, T
             Expectations = current.Expectations, Responsibilities = current.Responsibilities, Roles = current.Roles,
             Confidentiality = current.Confidentiality, MeasuresAndFeedback = current.MeasuresAndFeedback, ChildWords = current.ChildWords,
         };
-        var agency = await db.Agencies.SingleAsync(a => a.Id == Actor.AgencyId, ct);
+        var agency = await db.AgencyAsync(Actor.AgencyId, ct);
         Settings = new SettingsInput { ReviewEverySessions = agency.ReviewEverySessions, OffersFollowUp = agency.OffersFollowUp };
     }
 
@@ -63,7 +64,7 @@ public sealed class ProcessModel(AllianceDbContext db, OrientationTexts texts, T
         Settings = input;
         if (await TryAsync(async () =>
             {
-                var agency = await db.Agencies.SingleAsync(a => a.Id == Actor.AgencyId, ct);
+                var agency = await db.AgencyAsync(Actor.AgencyId, ct);
                 agency.SetProcess(input.ReviewEverySessions, input.OffersFollowUp);
                 db.Audit(new PendingAudit(agency.Id, db.Actor, AuditActions.Update, "agency-process", agency.Id.ToString(), null, clock.GetUtcNow().UtcDateTime));
                 await db.SaveChangesAsync(ct);

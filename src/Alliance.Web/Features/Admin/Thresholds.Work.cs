@@ -35,7 +35,7 @@ public sealed class ThresholdsWork(AllianceDbContext db, AgencyRules rules, Expe
     public async Task<ThresholdsView> GetAsync(Actor actor, CancellationToken ct)
     {
         RequireAdmin(actor);
-        var agency = await db.Agencies.SingleAsync(a => a.Id == actor.AgencyId, ct).ConfigureAwait(false);
+        var agency = await db.AgencyAsync(actor.AgencyId, ct).ConfigureAwait(false);
         var effective = await rules.ForAgencyAsync(db, agency, ct).ConfigureAwait(false);
         var fitted = await trajectories.ForAgencyAsync(agency.Id, ct).ConfigureAwait(false);
         var rows = RuleSettings.All
@@ -56,7 +56,7 @@ public sealed class ThresholdsWork(AllianceDbContext db, AgencyRules rules, Expe
     {
         RequireAdmin(actor);
         ArgumentNullException.ThrowIfNull(form);
-        var agency = await db.Agencies.SingleAsync(a => a.Id == actor.AgencyId, ct).ConfigureAwait(false);
+        var agency = await db.AgencyAsync(actor.AgencyId, ct).ConfigureAwait(false);
         var current = await rules.ForAgencyAsync(db, agency, ct).ConfigureAwait(false);
         var result = RuleSettings.Read(form, current.Rules, out var problems);
         var why = reason?.Trim() ?? "";

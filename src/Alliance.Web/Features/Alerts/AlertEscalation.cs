@@ -1,3 +1,4 @@
+using Alliance.Application;
 using Alliance.Data;
 using Alliance.Domain;
 using Alliance.Web.Security;
@@ -49,7 +50,7 @@ public sealed partial class AlertEscalation(IServiceScopeFactory scopes, TimePro
         var escalated = 0;
         foreach (var group in candidates.GroupBy(a => a.AgencyId))
         {
-            var agency = await db.Agencies.SingleAsync(a => a.Id == group.Key, ct);
+            var agency = await db.AgencyAsync(group.Key, ct);
             foreach (var alert in group)
             {
                 if (WorkingDaysBetween(agency, alert.CreatedAt, now) < workingDays) continue;

@@ -1,4 +1,5 @@
 using Alliance.Application.Measures;
+using Alliance.Application;
 using Alliance.Data;
 using Alliance.Data.Auditing;
 using Alliance.Domain;
@@ -88,7 +89,7 @@ public sealed class AnswerModel(
         }
         if (result.Score!.RiskFlags.Count > 0)
         {
-            var agency = await db.Agencies.SingleAsync(a => a.Id == r.Link.AgencyId, ct);
+            var agency = await db.AgencyAsync(r.Link.AgencyId, ct);
             CrisisLines = CrisisContacts.For(agency);
             MoreToAnswer = !last;
             View = Views.Crisis;

@@ -1,5 +1,6 @@
 using Alliance.Application.Boundaries;
 using Alliance.Application.Measures;
+using Alliance.Application;
 using Alliance.Data;
 using Alliance.Data.Auditing;
 using Alliance.Domain;
@@ -65,7 +66,7 @@ public sealed class UncomfortableModel(QuestionnaireLinks links, IncidentWork in
             NarrativeError = e.Message;
             return Answer();
         }
-        var agency = await db.Agencies.SingleAsync(a => a.Id == link.AgencyId, ct);
+        var agency = await db.AgencyAsync(link.AgencyId, ct);
         CrisisLines = CrisisContacts.For(agency);
         View = Views.Thanks;
         Narrative = null;
