@@ -34,11 +34,10 @@ public static class CareAccess
         new Dictionary<AccessKind, Expression<Func<AllianceDbContext, Case, Guid, Guid, DateTime, bool>>>
         {
             [AccessKind.Holder] = (db, c, agency, me, now) => c.AgencyId == agency && (c.PrimaryTherapistId == me || c.CoTherapistId == me),
-            [AccessKind.Supervisor] = (db, c, agency, me, now) => c.AgencyId == agency
+            [AccessKind.Supervisor] = QueryRules.Rule<Case>((db, c, agency, me, now) => c.AgencyId == agency
                 && (c.PrimaryTherapistId == me || c.CoTherapistId == me
-                    || db.SupervisionLines.Where(l => l.SupervisorId == me && l.EndedAt == null && l.AgencyId == agency).Select(l => l.SuperviseeId).Contains(c.PrimaryTherapistId)
-                    || (c.CoTherapistId != null && db.SupervisionLines.Where(l => l.SupervisorId == me && l.EndedAt == null && l.AgencyId == agency)
-                        .Select(l => l.SuperviseeId).Contains(c.CoTherapistId.Value))),
+                    || QueryRules.Supervisees(db, agency, me).Contains(c.PrimaryTherapistId)
+                    || (c.CoTherapistId != null && QueryRules.Supervisees(db, agency, me).Contains(c.CoTherapistId.Value)))),
             // Break the glass: an admin reads a case while a grant to them for it stands; a grant never allows a change.
             [AccessKind.Granted] = (db, c, agency, me, now) => c.AgencyId == agency && db.BreakGlassGrants.Any(g => g.CaseId == c.Id && g.StaffId == me && g.ExpiresAt > now),
             [AccessKind.None] = (db, c, agency, me, now) => false,

@@ -11,6 +11,23 @@ namespace Alliance.Application;
 /// </summary>
 internal static class QueryRules
 {
+    /// <summary>
+    /// Stands, inside a rule, for the current supervisees of staff member <c>me</c> in <c>agency</c>; <see cref="Rule"/>
+    /// puts the query in its place. Never called.
+    /// </summary>
+    public static readonly Func<AllianceDbContext, Guid, Guid, IQueryable<Guid>> Supervisees =
+        (_, _, _) => throw new InvalidOperationException("QueryRules.Supervisees stands for a query inside a rule; it is never called.");
+
+    private static readonly FieldInfo SuperviseesField = typeof(QueryRules).GetField(nameof(Supervisees))!;
+
+    /// <summary>Who is a current supervisee: a supervision line of the agency from the staff member that has not ended.</summary>
+    private static readonly Expression<Func<AllianceDbContext, Guid, Guid, IQueryable<Guid>>> CurrentSupervisees = (db, agency, me) =>
+        db.SupervisionLines.Where(l => l.SupervisorId == me && l.EndedAt == null && l.AgencyId == agency).Select(l => l.SuperviseeId);
+
+    /// <summary>A rule as written, with each <see cref="Supervisees"/> replaced by the query it stands for.</summary>
+    public static Expression<Func<AllianceDbContext, T, Guid, Guid, DateTime, bool>> Rule<T>(Expression<Func<AllianceDbContext, T, Guid, Guid, DateTime, bool>> rule) =>
+        (Expression<Func<AllianceDbContext, T, Guid, Guid, DateTime, bool>>)new Inliner(SuperviseesField, CurrentSupervisees).Visit(rule);
+
     /// <summary>The rule as a filter of records for one actor; its inputs become the query's parameters, as a closure's variables would.</summary>
     public static Expression<Func<T, bool>> Bind<T>(Expression<Func<AllianceDbContext, T, Guid, Guid, DateTime, bool>> rule, AllianceDbContext db, Guid agency, Guid me, DateTime now)
     {

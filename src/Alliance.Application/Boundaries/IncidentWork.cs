@@ -103,7 +103,7 @@ public sealed class IncidentWork(AllianceDbContext db, TimeProvider clock)
     public async Task<IReadOnlyList<IncidentSummary>> ForCaseAsync(Actor actor, Guid caseId, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(actor);
-        var incidents = await ForCase.For(db)[actor.IsSupervisor](db, actor.AgencyId, actor.StaffId, DateTime.UtcNow, caseId).ToListAsync(ct).ConfigureAwait(false);
+        var incidents = await ForCase.For(db)[ReadRule(actor)](db, actor.AgencyId, actor.StaffId, DateTime.UtcNow, caseId).ToListAsync(ct).ConfigureAwait(false);
         return await SummariesAsync(actor, incidents, ct).ConfigureAwait(false);
     }
 
@@ -174,29 +174,23 @@ public sealed class IncidentWork(AllianceDbContext db, TimeProvider clock)
     /// A supervisor also reads, unless it concerns them, what concerns a current supervisee, what is about a case a
     /// supervisee holds, and what a supervisee reported about no one and no case.
     /// </summary>
-    private static readonly Expression<Func<AllianceDbContext, Incident, Guid, Guid, DateTime, bool>> SupervisorMayRead = (db, i, agency, me, now) =>
+    private static readonly Expression<Func<AllianceDbContext, Incident, Guid, Guid, DateTime, bool>> SupervisorMayRead = QueryRules.Rule<Incident>((db, i, agency, me, now) =>
         i.AgencyId == agency && (i.ConcernsStaffId == null || i.ConcernsStaffId != me)
         && (i.ReportedByStaffId == me
-            || (i.ConcernsStaffId != null && db.SupervisionLines.Where(l => l.SupervisorId == me && l.EndedAt == null && l.AgencyId == agency)
-                .Select(l => l.SuperviseeId).Contains(i.ConcernsStaffId.Value))
+            || (i.ConcernsStaffId != null && QueryRules.Supervisees(db, agency, me).Contains(i.ConcernsStaffId.Value))
             || (i.ConcernsStaffId == null && i.CaseId != null && db.Cases.Any(c => c.Id == i.CaseId
-                && (db.SupervisionLines.Where(l => l.SupervisorId == me && l.EndedAt == null && l.AgencyId == agency).Select(l => l.SuperviseeId).Contains(c.PrimaryTherapistId)
-                    || (c.CoTherapistId != null && db.SupervisionLines.Where(l => l.SupervisorId == me && l.EndedAt == null && l.AgencyId == agency)
-                        .Select(l => l.SuperviseeId).Contains(c.CoTherapistId.Value)))))
+                && (QueryRules.Supervisees(db, agency, me).Contains(c.PrimaryTherapistId)
+                    || (c.CoTherapistId != null && QueryRules.Supervisees(db, agency, me).Contains(c.CoTherapistId.Value)))))
             || (i.ConcernsStaffId == null && i.CaseId == null && i.ReportedByStaffId != null
-                && db.SupervisionLines.Where(l => l.SupervisorId == me && l.EndedAt == null && l.AgencyId == agency).Select(l => l.SuperviseeId).Contains(i.ReportedByStaffId.Value)));
+                && QueryRules.Supervisees(db, agency, me).Contains(i.ReportedByStaffId.Value))));
 
     /// <summary>A case's incidents the actor may read, newest first, compiled once for each rule (read for every case page).</summary>
-    private static readonly PerModel<Dictionary<bool, Func<AllianceDbContext, Guid, Guid, DateTime, Guid, IAsyncEnumerable<Incident>>>> ForCase = new(() =>
+    private static readonly PerModel<Dictionary<Expression<Func<AllianceDbContext, Incident, Guid, Guid, DateTime, bool>>, Func<AllianceDbContext, Guid, Guid, DateTime, Guid, IAsyncEnumerable<Incident>>>> ForCase = new(() =>
     {
         Expression<Func<AllianceDbContext, Guid, Guid, DateTime, Guid, IQueryable<Incident>>> query = (db, agency, me, now, caseId) =>
             db.Incidents.AsNoTracking().Where(i => MayRead(db, i, agency, me, now) && i.CaseId == caseId).OrderByDescending(i => i.ReportedAt);
         var standIn = typeof(IncidentWork).GetField(nameof(MayRead), BindingFlags.NonPublic | BindingFlags.Static)!;
-        return new Dictionary<bool, Func<AllianceDbContext, Guid, Guid, DateTime, Guid, IAsyncEnumerable<Incident>>>
-        {
-            [true] = EF.CompileAsyncQuery(QueryRules.Inline(query, standIn, SupervisorMayRead)),
-            [false] = EF.CompileAsyncQuery(QueryRules.Inline(query, standIn, ReporterMayRead)),
-        };
+        return new[] { ReporterMayRead, SupervisorMayRead }.ToDictionary(rule => rule, rule => EF.CompileAsyncQuery(QueryRules.Inline(query, standIn, rule)));
     });
 
     private async Task<Incident> LoadReadableAsync(Actor actor, Guid incidentId, CancellationToken ct)
