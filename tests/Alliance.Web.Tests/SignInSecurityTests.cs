@@ -321,6 +321,53 @@ public sealed partial class SignInSecurityTests(SignInSecurityTests.App app) : I
     }
 
     [Fact]
+    public async Task BetweenStampChecksAnotherDeviceStaysSignedInAndAtTheNextCheckItIsSignedOut()
+    {
+        // The default interval: stamps are checked once a minute, not at every request.
+        var clock = new ShiftedClock();
+        using var root = new AllianceWebFactory();
+        using var factory = root.WithWebHostBuilder(b => b.ConfigureTestServices(s =>
+        {
+            s.PostConfigure<CookieAuthenticationOptions>(IdentityConstants.ApplicationScheme, o => o.TimeProvider = clock);
+            s.PostConfigure<SecurityStampValidatorOptions>(o => o.TimeProvider = clock);
+        }));
+        var laptop = NewClient(factory);
+        var phone = NewClient(factory);
+        Assert.Equal(HttpStatusCode.Redirect, (await SignInAsync(laptop, AllianceWebFactory.Therapist, AllianceWebFactory.Password)).StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await SignInAsync(phone, AllianceWebFactory.Therapist, AllianceWebFactory.Password)).StatusCode);
+
+        Assert.Equal(HttpStatusCode.Redirect, (await laptop.PostFormAsync("/account?handler=Everywhere", new Dictionary<string, string>())).StatusCode);
+        // Half a minute after the phone signed in its cookie is not due for a check: it is still let in.
+        clock.Offset = TimeSpan.FromSeconds(30);
+        Assert.Equal(HttpStatusCode.OK, (await phone.GetAsync("/account")).StatusCode);
+        // Past the minute the check is due, finds the account's new stamp and ends the session.
+        clock.Offset = TimeSpan.FromSeconds(61);
+        AssertSentToSignIn(await phone.GetAsync("/account"));
+    }
+
+    [Fact]
+    public void AStampCheckIsDueWhenTheCookieIsOlderThanTheIntervalOrHasNoTimeOfIssue()
+    {
+        var clock = new ShiftedClock();
+        var services = new ServiceCollection();
+        services.Configure<SecurityStampValidatorOptions>(o => { o.ValidationInterval = TimeSpan.FromSeconds(60); o.TimeProvider = clock; });
+        using var provider = services.BuildServiceProvider();
+        var http = new Microsoft.AspNetCore.Http.DefaultHttpContext { RequestServices = provider };
+        var scheme = new Microsoft.AspNetCore.Authentication.AuthenticationScheme(IdentityConstants.ApplicationScheme, null, typeof(CookieAuthenticationHandler));
+        CookieValidatePrincipalContext Issued(DateTimeOffset? at) => new(http, scheme, new CookieAuthenticationOptions(),
+            new Microsoft.AspNetCore.Authentication.AuthenticationTicket(new System.Security.Claims.ClaimsPrincipal(), new Microsoft.AspNetCore.Authentication.AuthenticationProperties { IssuedUtc = at }, scheme.Name));
+
+        var now = clock.GetUtcNow();
+        Assert.False(SignInSecurity.StampCheckDue(Issued(now - TimeSpan.FromSeconds(59))));
+        Assert.False(SignInSecurity.StampCheckDue(Issued(now - TimeSpan.FromSeconds(30))));
+        Assert.True(SignInSecurity.StampCheckDue(Issued(now - TimeSpan.FromSeconds(61))));
+        Assert.True(SignInSecurity.StampCheckDue(Issued(null)));
+        // The clock the check is given, not the machine's: an hour later, the cookie issued half a minute ago is due.
+        clock.Offset = TimeSpan.FromHours(1);
+        Assert.True(SignInSecurity.StampCheckDue(Issued(now - TimeSpan.FromSeconds(30))));
+    }
+
+    [Fact]
     public void TheSignInCookieLapsesAfterThirtyIdleMinutesAndStampsAreCheckedAsConfigured()
     {
         var cookie = app.Factory.Services.GetRequiredService<IOptionsMonitor<CookieAuthenticationOptions>>().Get(IdentityConstants.ApplicationScheme);

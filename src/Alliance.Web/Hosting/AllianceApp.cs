@@ -46,7 +46,9 @@ public static class AllianceApp
         builder.Services.AddSingleton(sp => DatabaseSettings.From(sp.GetRequiredService<IConfiguration>(), sp.GetRequiredService<HostFolders>().Data));
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddHttpContextAccessor();
-        builder.Services.AddDbContext<AllianceDbContext>((sp, options) => sp.GetRequiredService<DatabaseSettings>().Apply(options));
+        // A context for each request; its options (the provider and connection string, nothing of the request) are built once.
+        builder.Services.AddDbContext<AllianceDbContext>((sp, options) => sp.GetRequiredService<DatabaseSettings>().Apply(options),
+            ServiceLifetime.Scoped, ServiceLifetime.Singleton);
 
         builder.Services.AddIdentityCore<StaffUser>(o =>
             {

@@ -73,7 +73,7 @@ public static class SignInSecurity
                 o.Events.OnValidatePrincipal = async context =>
                 {
                     await earlier(context).ConfigureAwait(false);
-                    if (context.Principal is not null) await stampCheck(context).ConfigureAwait(false);
+                    if (context.Principal is not null && StampCheckDue(context)) await stampCheck(context).ConfigureAwait(false);
                 };
         });
         services.AddOptions<SecurityStampValidatorOptions>().Configure<IOptions<SignInSecurityOptions>>((o, settings) =>
@@ -82,6 +82,20 @@ public static class SignInSecurity
             o.OnRefreshingPrincipal = KeepAuthenticationMethod;
         });
         return services;
+    }
+
+    /// <summary>
+    /// Whether the stamp check would look at the account now: when the cookie was issued longer ago than the check's
+    /// interval, or has no time of issue. The same test as the check itself (<see cref="SecurityStampValidator{TUser}"/>,
+    /// on the same options and clock), made first so that the requests between checks do not build the check and the
+    /// sign-in services it needs only to find that nothing is due.
+    /// </summary>
+    internal static bool StampCheckDue(CookieValidatePrincipalContext context)
+    {
+        var options = context.HttpContext.RequestServices.GetRequiredService<IOptions<SecurityStampValidatorOptions>>().Value;
+        if (context.Properties.IssuedUtc is not { } issued) return true;
+        var now = (options.TimeProvider ?? TimeProvider.System).GetUtcNow();
+        return now - issued > options.ValidationInterval;
     }
 
     /// <summary>A stamp check rebuilds the claims from the database; keep how the person signed in (password, or with a code).</summary>
