@@ -78,6 +78,102 @@ public sealed class ScoresTests(AllianceWebFactory app) : IClassFixture<Alliance
     }
 
     [Fact]
+    public async Task TheScoresSectionKeptFromAnEarlierViewIsLaidOutAgainWhenAScoreIsWithdrawn()
+    {
+        // A database of its own: a score is withdrawn here.
+        using var own = new AllianceWebFactory();
+        var (caseId, maya, latest) = await own.AsOperatorAsync(async sp =>
+        {
+            var db = sp.GetRequiredService<AllianceDbContext>();
+            var c = await db.Cases.Include(x => x.Members).SingleAsync(x => x.Name == "Applewhite family");
+            var memberId = c.Members.Single(m => m.DisplayName == "Maya Applewhite").Id;
+            var number = await db.Responses.Where(r => r.MemberId == memberId && r.InstrumentId == "alliance-check" && r.Rater == RaterRole.Client && r.WithdrawnAt == null)
+                .Join(db.Sessions, r => r.SessionId, s => s.Id, (r, s) => s.Number).MaxAsync();
+            return (c.Id, memberId, number);
+        });
+        var client = await own.SignedInAsync(AllianceWebFactory.Therapist);
+        const string caption = "<caption>Alliance check: Maya Applewhite, by session</caption>";
+        var first = MemberSection(await client.GetStringAsync($"/cases/{caseId}"), maya);
+        // The second view is the kept section, the same to the character.
+        Assert.Equal(first, MemberSection(await client.GetStringAsync($"/cases/{caseId}"), maya));
+        Assert.Contains($"<th scope=\"row\">{latest} ", TableOf(first, caption), StringComparison.Ordinal);
+
+        await own.AsOperatorAsync(async sp =>
+        {
+            var db = sp.GetRequiredService<AllianceDbContext>();
+            var response = await db.Responses.Join(db.Sessions, r => r.SessionId, s => s.Id, (r, s) => new { r, s.Number })
+                .Where(x => x.r.MemberId == maya && x.r.InstrumentId == "alliance-check" && x.r.Rater == RaterRole.Client && x.Number == latest)
+                .Select(x => x.r).SingleAsync();
+            response.Withdraw("entered for the wrong member", DateTime.UtcNow);
+            return await db.SaveChangesAsync();
+        });
+
+        var after = MemberSection(await client.GetStringAsync($"/cases/{caseId}"), maya);
+        Assert.DoesNotContain($"<th scope=\"row\">{latest} ", TableOf(after, caption), StringComparison.Ordinal);
+        Assert.Equal(CountOf(TableOf(first, caption), "<th scope=\"row\">") - 1, CountOf(TableOf(after, caption), "<th scope=\"row\">"));
+    }
+
+    [Fact]
+    public async Task TheScoresKeyChangesWithTheScoresAndTheAlertsEvidenceAndNotOtherwise()
+    {
+        using var own = new AllianceWebFactory();
+        var (caseId, _, maya) = await own.AsOperatorAsync(async sp =>
+        {
+            var db = sp.GetRequiredService<AllianceDbContext>();
+            var c = await db.Cases.Include(x => x.Members).SingleAsync(x => x.Name == "Applewhite family");
+            return (c.Id, c.Members.Single(m => m.DisplayName == "Lily Applewhite").Id, c.Members.Single(m => m.DisplayName == "Maya Applewhite").Id);
+        });
+        async Task<string> KeyAsync() => await own.AsOperatorAsync(async sp =>
+        {
+            var db = sp.GetRequiredService<AllianceDbContext>();
+            var c = await db.Cases.AsNoTracking().IncludeWholeCase().SingleAsync(x => x.Id == caseId);
+            var alerts = await db.Alerts.AsNoTracking().Where(a => a.CaseId == caseId).ToListAsync();
+            var section = await sp.GetRequiredService<GetScores>().ReadAsync(c, "Europe/London", alerts, CancellationToken.None);
+            return section.Key;
+        });
+        Task ChangeAsync(Func<AllianceDbContext, Task> change) => own.AsOperatorAsync(async sp =>
+        {
+            var db = sp.GetRequiredService<AllianceDbContext>();
+            await change(db);
+            return await db.SaveChangesAsync();
+        });
+
+        var key = await KeyAsync();
+        Assert.Equal(key, await KeyAsync());
+        // An alert without evidence of a member's scores changes nothing the section shows.
+        await ChangeAsync(async db => (await db.Alerts.FirstAsync(a => a.CaseId == caseId && a.Status == AlertStatus.Open && a.MemberId == null)).Acknowledge(Guid.NewGuid(), DateTime.UtcNow));
+        Assert.Equal(key, await KeyAsync());
+
+        // Resolving an alert whose evidence is a member's scores takes the rings off them.
+        await ChangeAsync(async db => (await db.Alerts.FirstAsync(a => a.CaseId == caseId && (a.Status == AlertStatus.Open || a.Status == AlertStatus.Acknowledged) && a.MemberId == maya && a.Instrument != null && a.EvidenceJson.Contains("sessionNumber")))
+            .Resolve(null, "talked it through", DateTime.UtcNow));
+        var resolved = await KeyAsync();
+        Assert.NotEqual(key, resolved);
+
+        // A withdrawn score.
+        await ChangeAsync(async db => (await db.Responses.FirstAsync(r => r.CaseId == caseId && r.MemberId == maya && r.WithdrawnAt == null && r.Score != null)).Withdraw("entered twice", DateTime.UtcNow));
+        var withdrawn = await KeyAsync();
+        Assert.NotEqual(resolved, withdrawn);
+
+        // A change to the family (a member's name) gives the case a new version.
+        await ChangeAsync(async db =>
+        {
+            var c = await db.Cases.Include(x => x.Members).SingleAsync(x => x.Id == caseId);
+            var member = c.Members.Single(m => m.Id == maya);
+            member.Update("Maya Applewhite-Jones", member.Role, member.BirthYear, DateTime.UtcNow);
+        });
+        Assert.NotEqual(withdrawn, await KeyAsync());
+    }
+
+    /// <summary>One chart's table, from its caption to its end.</summary>
+    private static string TableOf(string section, string caption)
+    {
+        var start = section.IndexOf(caption, StringComparison.Ordinal);
+        Assert.True(start >= 0, $"no table {caption}");
+        return section[start..section.IndexOf("</table>", start, StringComparison.Ordinal)];
+    }
+
+    [Fact]
     public async Task AnotherTherapistsCaseAndItsScoresAreNotFound()
     {
         var (caseId, _, _) = await ApplewhiteAsync();

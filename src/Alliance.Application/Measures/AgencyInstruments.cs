@@ -26,6 +26,9 @@ public sealed record InstrumentImportOutcome(Instrument? Instrument, IReadOnlyLi
     public bool Succeeded => Instrument is not null;
 }
 
+/// <summary>An agency's instrument catalog and the stamp of the imports it was built from.</summary>
+public sealed record StampedCatalog(InstrumentCatalog Catalog, string Stamp);
+
 /// <summary>
 /// The agencies' instrument catalogs, kept in memory between requests. Each entry remembers a stamp of the stored
 /// imports (how many, and the latest import time) so that an import on another web node is seen on the next call.
@@ -58,6 +61,16 @@ public sealed class AgencyInstruments(AllianceDbContext db, AgencyInstrumentCach
     /// </summary>
     public async Task<InstrumentCatalog> ForAgencyAsync(Guid agencyId, CancellationToken ct) =>
         (await CachedAsync(agencyId, ct).ConfigureAwait(false)).Catalog;
+
+    /// <summary>
+    /// The agency's catalog with its stamp: the stamp changes whenever the catalog does, so what is built from the
+    /// catalog can be kept under it.
+    /// </summary>
+    public async Task<StampedCatalog> StampedAsync(Guid agencyId, CancellationToken ct)
+    {
+        var cached = await CachedAsync(agencyId, ct).ConfigureAwait(false);
+        return new StampedCatalog(cached.Catalog, cached.Stamp);
+    }
 
     /// <summary>Every instrument of the agency with its source and licence, built-ins first; stored imports that no longer load say why.</summary>
     public async Task<IReadOnlyList<AgencyInstrumentEntry>> ListAsync(Guid agencyId, CancellationToken ct)

@@ -122,7 +122,9 @@ public static class AllianceApp
             o.SuppressImplicitRequiredAttributeForNonNullableReferenceTypes = true;
             o.ModelBindingMessageProvider.SetValueMustBeANumberAccessor(_ => "Enter a number.");
             o.ModelBindingMessageProvider.SetAttemptedValueIsInvalidAccessor((_, _) => "This value is not valid here.");
-        });
+        })
+        // Sections kept laid out (<cache>: a case page's scores) hold at most 16 MB, about a hundred families' charts.
+        .AddCacheTagHelperLimits(o => o.SizeLimit = 16 * 1024 * 1024);
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         // Unreadable requests reach the one exception handler, which names the field, in every environment.
         builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);

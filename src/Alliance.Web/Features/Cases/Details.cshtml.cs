@@ -47,7 +47,8 @@ public sealed class DetailsModel(GetCase getCase, ChangeCase change, SessionWork
     public string? Open { get; private set; }
     public DateTime? GlassUntil { get; private set; }
     public IReadOnlyList<Alerts.AlertView> Alerts { get; private set; } = [];
-    public Scores.CaseScores? Scores { get; private set; }
+    /// <summary>The family's scores as read for this page; the section is laid out only when its key is not kept (see the page).</summary>
+    public Scores.GetScores.ScoresSection Scores { get; private set; } = null!;
     /// <summary>The family as read for this page (for its sections).</summary>
     public Case Family { get; private set; } = null!;
     /// <summary>The agency as read for this page.</summary>
@@ -129,7 +130,7 @@ public sealed class DetailsModel(GetCase getCase, ChangeCase change, SessionWork
         Family = read.Family;
         Agency = read.Agency;
         Time = new LocalTime(Case.TimeZoneId);
-        Scores = await scores.ForCaseAsync(read.Family, read.Agency.TimeZoneId, read.Alerts, ct);
+        Scores = await scores.ReadAsync(read.Family, read.Agency.TimeZoneId, read.Alerts, ct);
         if (!Actor.IsTherapist && !Actor.IsSupervisor) GlassUntil = await breakGlass.CurrentGrantAsync(Actor, Id, ct);
         Alerts = Features.Alerts.AlertWork.ViewsOf(read.Family, read.Alerts);
         CanTransfer = Actor.IsSupervisor && await db.SupervisionLines.AnyAsync(l => l.SupervisorId == Actor.StaffId && l.SuperviseeId == Case.PrimaryTherapistId && l.EndedAt == null, ct);

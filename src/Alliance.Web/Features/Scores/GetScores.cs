@@ -47,7 +47,10 @@ public sealed record ScoreCell(decimal Score, bool Clinical);
 public sealed class GetScores(AllianceDbContext db, AgencyInstruments instruments, AuditReads reads, TimeProvider clock,
     Alliance.Application.Feedback.ExpectedTrajectoryModel trajectories)
 {
-    private sealed record Row(Guid Id, Guid SessionId, Guid MemberId, string InstrumentId, RaterRole Rater, decimal Score);
+    /// <summary>How long a laid-out scores section is kept unused before it is let go.</summary>
+    public static readonly TimeSpan KeptUnused = TimeSpan.FromMinutes(5);
+
+    internal sealed record Row(Guid Id, Guid SessionId, Guid MemberId, string InstrumentId, RaterRole Rater, decimal Score);
 
     /// <summary>The scores of a case's sessions, projected: the answers themselves are not read here (compiled once).</summary>
     private static readonly PerModel<Func<AllianceDbContext, Guid, List<Guid>, IAsyncEnumerable<Row>>> Scored =
@@ -57,22 +60,29 @@ public sealed class GetScores(AllianceDbContext db, AgencyInstruments instrument
 
     /// <summary>
     /// The scores of a case already loaded through the care relationship, whole (members and the current episode's
-    /// sessions), in the agency's time zone. <paramref name="alerts"/> are the case's alerts when the caller has read
-    /// them already; otherwise the open ones are read here.
+    /// sessions), in the agency's time zone, laid out for a page. <paramref name="alerts"/> are the case's alerts when
+    /// the caller has read them already; otherwise the open ones are read here.
     /// </summary>
-    public async Task<CaseScores> ForCaseAsync(Case c, string timeZoneId, IReadOnlyList<Alert>? alerts, CancellationToken ct)
+    public async Task<CaseScores> ForCaseAsync(Case c, string timeZoneId, IReadOnlyList<Alert>? alerts, CancellationToken ct) =>
+        (await ReadAsync(c, timeZoneId, alerts, ct).ConfigureAwait(false)).Build();
+
+    /// <summary>
+    /// Reads what <see cref="ForCaseAsync"/> lays out, without laying it out yet: a page that keeps the laid-out section
+    /// under <see cref="ScoresSection.Key"/> lays it out again only when something it shows has changed. The read of
+    /// each member's scores is audited here, whether or not the section is laid out again.
+    /// </summary>
+    public async Task<ScoresSection> ReadAsync(Case c, string timeZoneId, IReadOnlyList<Alert>? alerts, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(c);
         var caseId = c.Id;
-        var members = c.Members.OrderBy(m => m.Position).ToList();
         var sessions = c.CurrentEpisode.Sessions.Where(s => s.Status == SessionStatus.Held)
             .OrderBy(s => s.Number)
             .Select(s => new SessionColumn(s.Id, s.Number, s.ActualStart ?? s.ScheduledStart)).ToList();
         var sessionIds = sessions.Select(s => s.SessionId).ToList();
-        // Projected: the answers themselves are not read here.
-        var rows = sessionIds.Count == 0 ? [] : await Scored.For(db)(db, caseId, sessionIds).ToListAsync(ct).ConfigureAwait(false);
-        var catalog = await instruments.ForAgencyAsync(c.AgencyId, ct).ConfigureAwait(false);
-        var model = (await trajectories.ForAgencyAsync(c.AgencyId, ct).ConfigureAwait(false)).Model;
+        // Projected: the answers themselves are not read here. In a fixed order, so that the same scores lay out the same.
+        var rows = sessionIds.Count == 0 ? [] : (await Scored.For(db)(db, caseId, sessionIds).ToListAsync(ct).ConfigureAwait(false)).OrderBy(r => r.Id).ToList();
+        var catalog = await instruments.StampedAsync(c.AgencyId, ct).ConfigureAwait(false);
+        var trajectory = await trajectories.ForAgencyAsync(c.AgencyId, ct).ConfigureAwait(false);
         // The sessions whose scores are the evidence of each member's open alerts, by instrument series.
         var openAlerts = alerts is null
             ? await db.Alerts.AsNoTracking()
@@ -81,30 +91,75 @@ public sealed class GetScores(AllianceDbContext db, AgencyInstruments instrument
             : alerts.Where(a => a.MemberId != null && a.Instrument != null && a.IsActive)
                 .Select(a => new { a.MemberId, a.Instrument, a.EvidenceJson }).ToList();
         var evidence = openAlerts
-            .SelectMany(a => EvidenceSessions(a.EvidenceJson).Select(n => (Member: a.MemberId!.Value, Series: catalog.Find(a.Instrument!)?.Series ?? a.Instrument!, Number: n)))
-            .ToLookup(e => (e.Member, e.Series), e => e.Number);
+            .SelectMany(a => EvidenceSessions(a.EvidenceJson).Select(n => new Evidence(a.MemberId!.Value, catalog.Catalog.Find(a.Instrument!)?.Series ?? a.Instrument!, n)))
+            .Distinct().OrderBy(e => e.Member).ThenBy(e => e.Series, StringComparer.Ordinal).ThenBy(e => e.Number).ToList();
 
-        var position = sessions.Select((s, i) => (s.SessionId, i)).ToDictionary(p => p.SessionId, p => p.i);
-        var view = new List<MemberScores>();
-        foreach (var member in members)
+        foreach (var member in c.Members.OrderBy(m => m.Position))
+            if (rows.Any(r => r.MemberId == member.Id)) reads.Record(db, c.AgencyId, "scores", member.Id, caseId);
+        return new ScoresSection(c, timeZoneId, clock.GetUtcNow().Year, sessions, rows, catalog, trajectory, evidence);
+    }
+
+    /// <summary>A session of a member's series whose score is the evidence of an open alert.</summary>
+    internal sealed record Evidence(Guid Member, string Series, int Number);
+
+    /// <summary>
+    /// A family's scores as read for a page, not laid out yet. <see cref="Key"/> stands for everything the laid-out
+    /// section shows: the case and its version (its members and sessions), the time zone and the year (who is a child),
+    /// the agency's instrument catalog, its expected trajectories, every score read, and the sessions ringed as an
+    /// alert's evidence. Two reads with the same key lay out the same section.
+    /// </summary>
+    public sealed class ScoresSection
+    {
+        private readonly Case _case;
+        private readonly string _timeZoneId;
+        private readonly int _year;
+        private readonly List<SessionColumn> _sessions;
+        private readonly List<Row> _rows;
+        private readonly InstrumentCatalog _catalog;
+        private readonly Alliance.Application.Feedback.FittedTrajectory _trajectory;
+        private readonly List<Evidence> _evidence;
+
+        internal ScoresSection(Case c, string timeZoneId, int year, List<SessionColumn> sessions, List<Row> rows, StampedCatalog catalog,
+            Alliance.Application.Feedback.FittedTrajectory trajectory, List<Evidence> evidence)
         {
-            var own = rows.Where(r => r.MemberId == member.Id).ToList();
-            var groups = new List<ScoreGroup>();
-            foreach (var (title, constructs) in Groups)
-            {
-                var series = own
-                    .Select(r => (Row: r, Instrument: catalog.Find(r.InstrumentId)))
-                    .Where(x => x.Instrument is { MemberGroup: null } i && constructs.Contains(i.Construct))
-                    .GroupBy(x => x.Instrument!.Series, StringComparer.Ordinal)
-                    .OrderBy(g => SeriesOrder(g.Key)).ThenBy(g => g.Key, StringComparer.Ordinal)
-                    .Select(g => Series(catalog, g.Key, member, g.ToList(), sessions, position, caseId, model, evidence[(member.Id, g.Key)].ToHashSet()))
-                    .ToList();
-                if (series.Count > 0) groups.Add(new ScoreGroup(title, series));
-            }
-            if (own.Count > 0) reads.Record(db, c.AgencyId, "scores", member.Id, caseId);
-            view.Add(new MemberScores(member.Id, member.DisplayName, member.IsChildIn(clock.GetUtcNow().Year), groups));
+            (_case, _timeZoneId, _year, _sessions, _rows, _catalog, _trajectory, _evidence) = (c, timeZoneId, year, sessions, rows, catalog.Catalog, trajectory, evidence);
+            var text = new System.Text.StringBuilder(256 + 128 * rows.Count);
+            var inv = System.Globalization.CultureInfo.InvariantCulture;
+            text.Append(inv, $"{c.Id:N}|{c.Version:N}|{timeZoneId}|{year}|{catalog.Stamp}|{trajectory.ClosedEpisodes}|{trajectory.FittedAt.Ticks}\n");
+            foreach (var r in rows) text.Append(inv, $"{r.Id:N}|{r.SessionId:N}|{r.MemberId:N}|{r.InstrumentId}|{r.Rater}|{r.Score}\n");
+            foreach (var e in evidence) text.Append(inv, $"{e.Member:N}|{e.Series}|{e.Number}\n");
+            Key = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text.ToString())));
         }
-        return new CaseScores(caseId, timeZoneId, view);
+
+        /// <summary>A digest of everything the section shows.</summary>
+        public string Key { get; }
+
+        /// <summary>The section laid out: each member's charts and tables.</summary>
+        public CaseScores Build()
+        {
+            var caseId = _case.Id;
+            var evidence = _evidence.ToLookup(e => (e.Member, e.Series), e => e.Number);
+            var position = _sessions.Select((s, i) => (s.SessionId, i)).ToDictionary(p => p.SessionId, p => p.i);
+            var view = new List<MemberScores>();
+            foreach (var member in _case.Members.OrderBy(m => m.Position))
+            {
+                var own = _rows.Where(r => r.MemberId == member.Id).ToList();
+                var groups = new List<ScoreGroup>();
+                foreach (var (title, constructs) in Groups)
+                {
+                    var series = own
+                        .Select(r => (Row: r, Instrument: _catalog.Find(r.InstrumentId)))
+                        .Where(x => x.Instrument is { MemberGroup: null } i && constructs.Contains(i.Construct))
+                        .GroupBy(x => x.Instrument!.Series, StringComparer.Ordinal)
+                        .OrderBy(g => SeriesOrder(g.Key)).ThenBy(g => g.Key, StringComparer.Ordinal)
+                        .Select(g => Series(_catalog, g.Key, member, g.ToList(), _sessions, position, caseId, _trajectory.Model, evidence[(member.Id, g.Key)].ToHashSet()))
+                        .ToList();
+                    if (series.Count > 0) groups.Add(new ScoreGroup(title, series));
+                }
+                view.Add(new MemberScores(member.Id, member.DisplayName, member.IsChildIn(_year), groups));
+            }
+            return new CaseScores(caseId, _timeZoneId, view);
+        }
     }
 
     private static readonly (string Title, Construct[] Constructs)[] Groups =
