@@ -39,7 +39,7 @@ internal static class CliServices
         services.AddSingleton(actor);
         services.AddSingleton<ITenantContext>(actor);
         services.AddAllianceDataProtection(configuration, folder);
-        services.AddDbContext<AllianceDbContext>(database.Apply);
+        services.AddAllianceDbContext((_, o) => database.Apply(o));
         services.AddIdentityCore<StaffUser>(o => o.User.RequireUniqueEmail = true)
             .AddRoles<IdentityRole<Guid>>()
             .AddEntityFrameworkStores<AllianceDbContext>();

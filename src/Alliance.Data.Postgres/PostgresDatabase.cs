@@ -10,7 +10,7 @@ public static class PostgresDatabase
     public static DbContextOptionsBuilder Use(DbContextOptionsBuilder builder, string connectionString)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        return builder.UseNpgsql(connectionString, o => o.MigrationsAssembly(typeof(PostgresDatabase).Assembly.GetName().Name));
+        return AllianceDbContext.WithModelPerProtector(builder.UseNpgsql(connectionString, o => o.MigrationsAssembly(typeof(PostgresDatabase).Assembly.GetName().Name)));
     }
 }
 
@@ -21,6 +21,6 @@ internal sealed class PostgresDesignTimeFactory : IDesignTimeDbContextFactory<Al
     {
         var options = new DbContextOptionsBuilder<AllianceDbContext>();
         PostgresDatabase.Use(options, "Host=localhost;Database=alliance_design");
-        return new AllianceDbContext(options.Options, FixedTenant.Operator);
+        return AllianceDbContext.Create(options.Options, FixedTenant.Operator);
     }
 }

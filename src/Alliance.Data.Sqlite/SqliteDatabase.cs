@@ -10,7 +10,7 @@ public static class SqliteDatabase
     public static DbContextOptionsBuilder Use(DbContextOptionsBuilder builder, string connectionString)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        return builder.UseSqlite(connectionString, o => o.MigrationsAssembly(typeof(SqliteDatabase).Assembly.GetName().Name));
+        return AllianceDbContext.WithModelPerProtector(builder.UseSqlite(connectionString, o => o.MigrationsAssembly(typeof(SqliteDatabase).Assembly.GetName().Name)));
     }
 }
 
@@ -21,6 +21,6 @@ internal sealed class SqliteDesignTimeFactory : IDesignTimeDbContextFactory<Alli
     {
         var options = new DbContextOptionsBuilder<AllianceDbContext>();
         SqliteDatabase.Use(options, "Data Source=design-time.db");
-        return new AllianceDbContext(options.Options, FixedTenant.Operator);
+        return AllianceDbContext.Create(options.Options, FixedTenant.Operator);
     }
 }

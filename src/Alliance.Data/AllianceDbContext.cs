@@ -15,25 +15,78 @@ namespace Alliance.Data;
 /// Every write of client data is audited in the same transaction; sensitive free text is stored encrypted
 /// when the context has a protector (the web app and the command line always give it one).
 /// </summary>
-public sealed partial class AllianceDbContext(DbContextOptions<AllianceDbContext> options, ITenantContext tenant, ISensitiveTextProtector? protector = null)
-    : IdentityDbContext<StaffUser, IdentityRole<Guid>, Guid>(options), IDataProtectionKeyContext
+public sealed partial class AllianceDbContext : IdentityDbContext<StaffUser, IdentityRole<Guid>, Guid>, IDataProtectionKeyContext
 {
     /// <summary>The PostgreSQL provider's name.</summary>
     public const string PostgresProvider = "Npgsql.EntityFrameworkCore.PostgreSQL";
 
+    /// <summary>Whom a context works for before it is given a tenant, and after it is given back to a pool: no one.</summary>
+    private static readonly ITenantContext NoOne = new FixedTenant(null, false);
+
     private readonly List<PendingAudit> _queued = [];
+    private ITenantContext _tenant = NoOne;
+    private ISensitiveTextProtector? _protector;
+    private bool _protectorSet;
+
+    /// <summary>
+    /// A context that works for no one (its queries over client data return nothing) until <see cref="Lease"/> gives it a
+    /// tenant. The only public constructor, so that a pool can make contexts; everything else uses <see cref="Create"/>.
+    /// </summary>
+    public AllianceDbContext(DbContextOptions<AllianceDbContext> options) : base(options)
+    {
+    }
+
+    /// <summary>A context working for <paramref name="tenant"/>, encrypting sensitive text with <paramref name="protector"/> when given.</summary>
+    public static AllianceDbContext Create(DbContextOptions<AllianceDbContext> options, ITenantContext tenant, ISensitiveTextProtector? protector = null) =>
+        new AllianceDbContext(options).Lease(tenant, protector);
+
+    /// <summary>
+    /// Gives the context the tenant it works for until it is disposed (a pooled context: at every lease, before any use).
+    /// The protector is fixed with the context's model: a pooled context is leased with the same protector every time.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The context was leased before with another protector.</exception>
+    public AllianceDbContext Lease(ITenantContext tenant, ISensitiveTextProtector? protector)
+    {
+        ArgumentNullException.ThrowIfNull(tenant);
+        if (_protectorSet && !ReferenceEquals(_protector, protector))
+            throw new InvalidOperationException("A database context keeps the protector it was first given; lease it with the same one.");
+        (_protector, _protectorSet) = (protector, true);
+        _tenant = tenant;
+        _queued.Clear();
+        return this;
+    }
+
+    /// <summary>Gives the context back working for no one, with nothing queued, before a pool takes it.</summary>
+    public override void Dispose()
+    {
+        Forget();
+        base.Dispose();
+    }
+
+    /// <inheritdoc cref="Dispose"/>
+    public override ValueTask DisposeAsync()
+    {
+        Forget();
+        return base.DisposeAsync();
+    }
+
+    private void Forget()
+    {
+        _tenant = NoOne;
+        _queued.Clear();
+    }
 
     /// <summary>Identifies the protector the model's converters use (part of the model cache key).</summary>
-    internal object ProtectorKey => (object?)protector ?? typeof(void);
+    internal object ProtectorKey => (object?)_protector ?? typeof(void);
 
     /// <summary>Who is acting, as the audit trail records it.</summary>
-    public AuditActor Actor => tenant.Actor;
+    public AuditActor Actor => _tenant.Actor;
 
     /// <summary>The agency every client-data query is scoped to.</summary>
-    public Guid? CurrentAgencyId => tenant.AgencyId;
+    public Guid? CurrentAgencyId => _tenant.AgencyId;
 
     /// <summary>True when acting as operator of the whole database.</summary>
-    public bool IsOperator => tenant.IsOperator;
+    public bool IsOperator => _tenant.IsOperator;
 
     public DbSet<Agency> Agencies => Set<Agency>();
     public DbSet<Case> Cases => Set<Case>();
@@ -58,10 +111,23 @@ public sealed partial class AllianceDbContext(DbContextOptions<AllianceDbContext
     /// <summary>Adds an entry to be appended to the audit trail with the next save, in its transaction.</summary>
     public void Audit(PendingAudit entry) => _queued.Add(entry);
 
+    /// <summary>
+    /// Gives the options one model per protector (<see cref="ProtectorAwareModelCacheKeyFactory"/>). The providers'
+    /// set-up calls it, so that a pool's options are complete before its contexts are made (a pooled context may not
+    /// change its options).
+    /// </summary>
+    public static DbContextOptionsBuilder WithModelPerProtector(DbContextOptionsBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        return builder.ReplaceService<IModelCacheKeyFactory, ProtectorAwareModelCacheKeyFactory>();
+    }
+
     protected override void OnConfiguring(DbContextOptionsBuilder optionsBuilder)
     {
         ArgumentNullException.ThrowIfNull(optionsBuilder);
-        optionsBuilder.ReplaceService<IModelCacheKeyFactory, ProtectorAwareModelCacheKeyFactory>();
+        // Options made elsewhere than the providers' set-up get it here; options that have it are left as they are.
+        if (optionsBuilder.Options.FindExtension<CoreOptionsExtension>()?.ReplacedServices?.ContainsKey((typeof(IModelCacheKeyFactory), null)) != true)
+            WithModelPerProtector(optionsBuilder);
     }
 
     public override int SaveChanges(bool acceptAllChangesOnSuccess) =>
@@ -87,7 +153,7 @@ public sealed partial class AllianceDbContext(DbContextOptions<AllianceDbContext
 
         // The key ring is read (or its first key written) through another connection: do it before this
         // transaction takes SQLite's write lock, never inside it.
-        protector?.Protect(string.Empty);
+        _protector?.Protect(string.Empty);
         return await SqliteWriterTurns.RunAsync(Database, async () =>
         {
             var ownTransaction = Database.CurrentTransaction is null;
@@ -168,7 +234,7 @@ public sealed partial class AllianceDbContext(DbContextOptions<AllianceDbContext
                      .ToList())
             ScopeToAgency(builder, entity.ClrType);
 
-        var converter = protector is null ? null : SensitiveText.Converter(protector);
+        var converter = _protector is null ? null : SensitiveText.Converter(_protector);
         foreach (var property in builder.Model.GetEntityTypes().SelectMany(t => t.GetProperties()))
             if (property.FindAnnotation(SensitiveText.Annotation) is not null)
                 property.SetValueConverter(converter);

@@ -27,7 +27,7 @@ public sealed partial class AgencyCommandTests : IDisposable
         var settings = DatabaseSettings.From(new ConfigurationBuilder().Build(), _folder);
         var options = new DbContextOptionsBuilder<AllianceDbContext>();
         settings.Apply(options);
-        return new AllianceDbContext(options.Options, FixedTenant.Operator);
+        return AllianceDbContext.Create(options.Options, FixedTenant.Operator);
     }
 
     [Fact]

@@ -25,7 +25,7 @@ public sealed class AuditCommandTests : IDisposable
     {
         var options = new DbContextOptionsBuilder<AllianceDbContext>();
         DatabaseSettings.From(new ConfigurationBuilder().Build(), _folder).Apply(options);
-        return new AllianceDbContext(options.Options, FixedTenant.Operator);
+        return AllianceDbContext.Create(options.Options, FixedTenant.Operator);
     }
 
     [Fact]

@@ -408,7 +408,7 @@ public sealed class BackupTests(ITestOutputHelper log) : IDisposable
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<ITenantContext>(FixedTenant.Operator);
         services.AddAllianceDataProtection(configuration, keysFolder);
-        services.AddDbContext<AllianceDbContext>(settings.Apply);
+        services.AddAllianceDbContext((_, o) => settings.Apply(o));
         return services.BuildServiceProvider();
     }
 
@@ -433,7 +433,7 @@ public sealed class BackupTests(ITestOutputHelper log) : IDisposable
     {
         var options = new DbContextOptionsBuilder<AllianceDbContext>();
         settings.Apply(options);
-        return new AllianceDbContext(options.Options, FixedTenant.Operator);
+        return AllianceDbContext.Create(options.Options, FixedTenant.Operator);
     }
 
     private static async Task<string> IntegrityCheckAsync(string path)

@@ -41,7 +41,7 @@ public sealed partial class ImportTests : IDisposable
         var settings = DatabaseSettings.From(new ConfigurationBuilder().Build(), _folder);
         var options = new DbContextOptionsBuilder<AllianceDbContext>();
         settings.Apply(options);
-        return new AllianceDbContext(options.Options, FixedTenant.Operator);
+        return AllianceDbContext.Create(options.Options, FixedTenant.Operator);
     }
 
     /// <summary>A copy of an example folder, changed by <paramref name="change"/> (file name, its lines).</summary>

@@ -1,6 +1,7 @@
 using Alliance.Domain;
 using Alliance.Testing;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using static Alliance.Data.Tests.Seed;
 
 namespace Alliance.Data.Tests;
@@ -50,6 +51,66 @@ public sealed class AgencyIsolationTests
         ["assignments"] = await db.CaseAssignments.Select(x => x.AgencyId).Distinct().ToArrayAsync(),
         ["supervision"] = await db.SupervisionLines.Select(x => x.AgencyId).Distinct().ToArrayAsync(),
     };
+
+    /// <summary>A scope's tenant, set before the scope's context is first asked for (as a request's sign-in does).</summary>
+    private sealed class ScopeTenant : ITenantContext
+    {
+        public FixedTenant Is { get; set; } = new(null, false);
+        public Guid? AgencyId => Is.AgencyId;
+        public bool IsOperator => Is.IsOperator;
+        public Auditing.AuditActor Actor => Is.Actor;
+    }
+
+    [SkippableTheory]
+    [MemberData(nameof(TestDatabase.ProviderData), MemberType = typeof(TestDatabase))]
+    [Trait("Capability", "Proof")]
+    public async Task APooledContextCarriesNothingOfOneAgencyIntoItsNextLease(string provider)
+    {
+        await using var x = await TwoAgenciesAsync(provider);
+        var services = new ServiceCollection();
+        services.AddScoped<ScopeTenant>();
+        services.AddScoped<ITenantContext>(sp => sp.GetRequiredService<ScopeTenant>());
+        services.AddAllianceDbContext((_, o) => x.Database.Settings.Apply(o), pooled: true);
+        await using var root = services.BuildServiceProvider();
+
+        AllianceDbContext first;
+        await using (var scope = root.CreateAsyncScope())
+        {
+            scope.ServiceProvider.GetRequiredService<ScopeTenant>().Is = FixedTenant.For(x.First);
+            first = scope.ServiceProvider.GetRequiredService<AllianceDbContext>();
+            Assert.Equal([x.First], await first.Cases.Select(c => c.AgencyId).Distinct().ToArrayAsync());
+            // Left behind when the scope ends: a tracked case, an audit entry queued and never saved, and a transaction
+            // left open over a change.
+            Assert.NotNull(await first.Cases.SingleAsync(c => c.Id == x.FirstCase));
+            first.Audit(new Auditing.PendingAudit(x.First, first.Actor, "read", "case", x.FirstCase.ToString(), x.FirstCase, Now, "first lease"));
+            await first.Database.BeginTransactionAsync();
+            await first.Cases.Where(c => c.Id == x.FirstCase).ExecuteUpdateAsync(s => s.SetProperty(c => c.Name, "Left open"));
+        }
+
+        // Given back to the pool, it works for no one.
+        Assert.Null(first.CurrentAgencyId);
+        Assert.False(first.IsOperator);
+
+        await using (var scope = root.CreateAsyncScope())
+        {
+            scope.ServiceProvider.GetRequiredService<ScopeTenant>().Is = FixedTenant.For(x.Second);
+            var second = scope.ServiceProvider.GetRequiredService<AllianceDbContext>();
+            // The same context, from the pool: with the second agency, nothing tracked and no transaction.
+            Assert.Same(first, second);
+            Assert.Equal(x.Second, second.CurrentAgencyId);
+            Assert.Empty(second.ChangeTracker.Entries());
+            Assert.Null(second.Database.CurrentTransaction);
+            Assert.Equal([x.Second], await second.Cases.Select(c => c.AgencyId).Distinct().ToArrayAsync());
+            Assert.Null(await second.Cases.FirstOrDefaultAsync(c => c.Id == x.FirstCase));
+            second.Audit(new Auditing.PendingAudit(x.Second, second.Actor, "read", "case", x.SecondCase.ToString(), x.SecondCase, Now, "second lease"));
+            await second.SaveChangesAsync();
+        }
+
+        await using var check = x.Database.OpenAsOperator();
+        // The open transaction was rolled back, and only the second lease's entry reached the trail.
+        Assert.Equal("Family A", (await check.Cases.SingleAsync(c => c.Id == x.FirstCase)).Name);
+        Assert.Equal(["second lease"], await check.AuditEntries.Where(e => e.Reason == "first lease" || e.Reason == "second lease").Select(e => e.Reason ?? "").ToArrayAsync());
+    }
 
     [SkippableTheory]
     [MemberData(nameof(TestDatabase.ProviderData), MemberType = typeof(TestDatabase))]

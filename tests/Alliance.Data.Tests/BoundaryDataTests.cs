@@ -51,7 +51,7 @@ public sealed class BoundaryDataTests
         await using var database = await TestDatabase.CreateAsync(provider);
         var (agencyId, therapist, supervisor, caseId, member) = await SeedAsync(database);
         var protector = new Protector();
-        await using (var db = new AllianceDbContext(database.Options, FixedTenant.For(agencyId), protector))
+        await using (var db = AllianceDbContext.Create(database.Options, FixedTenant.For(agencyId), protector))
         {
             var c = await db.Cases.Include(x => x.Members).SingleAsync(x => x.Id == caseId);
             db.Contacts.Add(new Contact(c, member, Now.AddDays(-2), ContactMeans.PersonalMessage, ContactStartedBy.Family, 4, "Texted about the school meeting", therapist, Now));
@@ -82,7 +82,7 @@ public sealed class BoundaryDataTests
             Assert.All(secrets, secret => Assert.DoesNotContain(secret, s!, StringComparison.OrdinalIgnoreCase));
         });
 
-        await using (var db = new AllianceDbContext(database.Options, FixedTenant.For(agencyId), protector))
+        await using (var db = AllianceDbContext.Create(database.Options, FixedTenant.For(agencyId), protector))
         {
             Assert.Equal("Texted about the school meeting", (await db.Contacts.SingleAsync()).Summary);
             var incident = await db.Incidents.Include(i => i.Entries).SingleAsync();

@@ -19,7 +19,7 @@ public sealed class DemoAgencyTests
         services.AddLogging();
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<ITenantContext>(FixedTenant.Operator);
-        services.AddDbContext<AllianceDbContext>(o => database.Settings.Apply(o));
+        services.AddAllianceDbContext((_, o) => database.Settings.Apply(o));
         // The web app's password policy: length over composition rules.
         services.AddIdentityCore<StaffUser>(o =>
             {

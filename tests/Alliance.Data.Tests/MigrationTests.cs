@@ -62,7 +62,7 @@ public sealed class MigrationTests
             : new DatabaseSettings(DatabaseProvider.Postgres, "Host=127.0.0.1;Database=model_check_only");
         var options = new DbContextOptionsBuilder<AllianceDbContext>();
         settings.Apply(options);
-        using var db = new AllianceDbContext(options.Options, FixedTenant.Operator);
+        using var db = AllianceDbContext.Create(options.Options, FixedTenant.Operator);
 
         Assert.NotEmpty(db.Database.GetMigrations());
         Assert.False(db.Database.HasPendingModelChanges(),

@@ -87,7 +87,7 @@ public sealed class TestDatabase : IAsyncDisposable
     }
 
     /// <summary>A new context working for the given tenant (an agency, the operator, or nobody).</summary>
-    public AllianceDbContext Open(ITenantContext tenant) => new(Options, tenant);
+    public AllianceDbContext Open(ITenantContext tenant) => AllianceDbContext.Create(Options, tenant);
 
     /// <summary>A new context acting as operator of the whole database.</summary>
     public AllianceDbContext OpenAsOperator() => Open(FixedTenant.Operator);

@@ -144,9 +144,14 @@ public sealed class ScoresTests(AllianceWebFactory app) : IClassFixture<Alliance
         await ChangeAsync(async db => (await db.Alerts.FirstAsync(a => a.CaseId == caseId && a.Status == AlertStatus.Open && a.MemberId == null)).Acknowledge(Guid.NewGuid(), DateTime.UtcNow));
         Assert.Equal(key, await KeyAsync());
 
-        // Resolving an alert whose evidence is a member's scores takes the rings off them.
-        await ChangeAsync(async db => (await db.Alerts.FirstAsync(a => a.CaseId == caseId && (a.Status == AlertStatus.Open || a.Status == AlertStatus.Acknowledged) && a.MemberId == maya && a.Instrument != null && a.EvidenceJson.Contains("sessionNumber")))
-            .Resolve(null, "talked it through", DateTime.UtcNow));
+        // Resolving the alerts whose evidence is a member's scores takes the rings off them.
+        await ChangeAsync(async db =>
+        {
+            var ringed = await db.Alerts.Where(a => a.CaseId == caseId && (a.Status == AlertStatus.Open || a.Status == AlertStatus.Acknowledged)
+                && a.MemberId == maya && a.Instrument != null && a.EvidenceJson.Contains("sessionNumber")).ToListAsync();
+            Assert.NotEmpty(ringed);
+            foreach (var alert in ringed) alert.Resolve(null, "talked it through", DateTime.UtcNow);
+        });
         var resolved = await KeyAsync();
         Assert.NotEqual(key, resolved);
 

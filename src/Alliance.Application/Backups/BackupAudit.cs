@@ -57,7 +57,7 @@ internal static class BackupAudit
     {
         var options = new DbContextOptionsBuilder<AllianceDbContext>();
         Unpooled(database).Apply(options);
-        return new AllianceDbContext(options.Options, new FixedTenant(null, true, actor));
+        return AllianceDbContext.Create(options.Options, new FixedTenant(null, true, actor));
     }
 }
 

@@ -204,7 +204,7 @@ public sealed class DatabaseBackups(TimeProvider clock)
     {
         var options = new DbContextOptionsBuilder<AllianceDbContext>();
         target.Apply(options);
-        using var db = new AllianceDbContext(options.Options, FixedTenant.Operator);
+        using var db = AllianceDbContext.Create(options.Options, FixedTenant.Operator);
         return [.. db.Database.GetMigrations()];
     }
 }

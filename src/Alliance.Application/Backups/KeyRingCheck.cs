@@ -41,7 +41,7 @@ public static class KeyRingCheck
         {
             var options = new DbContextOptionsBuilder<AllianceDbContext>();
             database.Apply(options);
-            using var db = new AllianceDbContext(options.Options, FixedTenant.Operator);
+            using var db = AllianceDbContext.Create(options.Options, FixedTenant.Operator);
             return new KeyRingStatus(path, false, db.DataProtectionKeys.Count(), 0);
         }
 
@@ -49,7 +49,7 @@ public static class KeyRingCheck
         services.AddLogging();
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<ITenantContext>(FixedTenant.Operator);
-        services.AddDbContext<AllianceDbContext>(database.Apply);
+        services.AddAllianceDbContext((_, o) => database.Apply(o));
         try
         {
             services.AddAllianceDataProtection(configuration, dataFolder);

@@ -55,7 +55,7 @@ internal sealed class ProofDatabase
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<ITenantContext>(new OperatorTenant(Alliance.Data.Auditing.AuditActor.Operator(Environment.UserName)));
         services.AddAllianceDataProtection(_configuration, DataFolder);
-        services.AddDbContext<AllianceDbContext>(Settings.Apply);
+        services.AddAllianceDbContext((_, o) => Settings.Apply(o));
         services.AddSingleton<AgencyInstrumentCache>();
         services.AddScoped<AgencyInstruments>();
         services.AddScoped<QuestionnaireLinks>();

@@ -46,9 +46,9 @@ public static class AllianceApp
         builder.Services.AddSingleton(sp => DatabaseSettings.From(sp.GetRequiredService<IConfiguration>(), sp.GetRequiredService<HostFolders>().Data));
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddHttpContextAccessor();
-        // A context for each request; its options (the provider and connection string, nothing of the request) are built once.
-        builder.Services.AddDbContext<AllianceDbContext>((sp, options) => sp.GetRequiredService<DatabaseSettings>().Apply(options),
-            ServiceLifetime.Scoped, ServiceLifetime.Singleton);
+        // A context for each request, taken from a pool: setting up EF Core's services for every request was a twentieth of
+        // the server's time under load (docs/performance.md). Its options (the provider and connection string) are built once.
+        builder.Services.AddAllianceDbContext((sp, options) => sp.GetRequiredService<DatabaseSettings>().Apply(options), pooled: true);
 
         builder.Services.AddIdentityCore<StaffUser>(o =>
             {
