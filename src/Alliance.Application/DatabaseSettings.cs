@@ -75,7 +75,11 @@ public sealed record DatabaseSettings(DatabaseProvider Provider, string Connecti
     {
         ArgumentNullException.ThrowIfNull(db);
         if (!db.Database.IsSqlite()) return;
-        await db.Database.ExecuteSqlRawAsync(full ? "PRAGMA analysis_limit=1000; ANALYZE;" : "PRAGMA analysis_limit=1000; PRAGMA optimize=0x10002;", ct).ConfigureAwait(false);
+        // ANALYZE writes the statistics: it takes its turn with the other writers (SqliteWriterTurns) rather than waiting
+        // for SQLite's write lock beside them, where each side's busy handler backs off in sleeps of up to 100 ms.
+        await SqliteWriterTurns.RunAsync(db.Database,
+            () => db.Database.ExecuteSqlRawAsync(full ? "PRAGMA analysis_limit=1000; ANALYZE;" : "PRAGMA analysis_limit=1000; PRAGMA optimize=0x10002;", ct),
+            ct).ConfigureAwait(false);
     }
 }
 

@@ -52,6 +52,33 @@ public sealed class SqliteWriterTurnsTests
     }
 
     [Fact]
+    public async Task TheStatisticsRefreshTakesItsTurnWithTheWriters()
+    {
+        await using var database = await TestDatabase.CreateAsync(TestDatabase.Sqlite);
+        await using var writer = database.OpenAsOperator();
+        await using var refresher = database.OpenAsOperator();
+
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var turn = SqliteWriterTurns.RunAsync(writer.Database, () =>
+        {
+            started.SetResult();
+            release.Task.Wait(Soon * 4);
+            return Task.FromResult(1);
+        }, CancellationToken.None);
+        await started.Task.WaitAsync(Soon);
+
+        // The refresh writes SQLite's statistics: it waits for the turn before it, as the answers' writes do.
+        var refresh = Alliance.Application.DatabaseSettings.RefreshStatisticsAsync(refresher, full: true);
+        await Task.Delay(300);
+        Assert.False(refresh.IsCompleted);
+
+        release.SetResult();
+        await turn.WaitAsync(Soon);
+        await refresh.WaitAsync(Soon);
+    }
+
+    [Fact]
     public async Task WorkInsideAnOpenTransactionOrInsideATurnRunsAtOnce()
     {
         await using var database = await TestDatabase.CreateAsync(TestDatabase.Sqlite);
