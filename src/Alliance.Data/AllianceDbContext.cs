@@ -76,8 +76,14 @@ public sealed partial class AllianceDbContext : IdentityDbContext<StaffUser, Ide
         _queued.Clear();
     }
 
-    /// <summary>Identifies the protector the model's converters use (part of the model cache key).</summary>
-    internal object ProtectorKey => (object?)_protector ?? typeof(void);
+    /// <summary>
+    /// Identifies the protector the model's converters use (part of the model cache key). Asked when the context first
+    /// builds its services, which must come after its first lease: a model built before would not encrypt.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The context is used before it was leased.</exception>
+    internal object ProtectorKey => _protectorSet
+        ? (object?)_protector ?? typeof(void)
+        : throw new InvalidOperationException("A database context was used before it was given a tenant (AllianceDbContext.Lease or Create).");
 
     /// <summary>Who is acting, as the audit trail records it.</summary>
     public AuditActor Actor => _tenant.Actor;

@@ -112,6 +112,17 @@ public sealed class AgencyIsolationTests
         Assert.Equal(["second lease"], await check.AuditEntries.Where(e => e.Reason == "first lease" || e.Reason == "second lease").Select(e => e.Reason ?? "").ToArrayAsync());
     }
 
+    [Fact]
+    [Trait("Capability", "Proof")]
+    public async Task AContextIsNotUsedBeforeItIsGivenATenant()
+    {
+        await using var database = await TestDatabase.CreateAsync(TestDatabase.Sqlite);
+        // As a pool makes it: its model would be built without the protector, so nothing is read or written.
+        await using var unleased = new AllianceDbContext(database.Options);
+        var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => unleased.Cases.AnyAsync());
+        Assert.Contains("before it was given a tenant", refused.Message, StringComparison.Ordinal);
+    }
+
     [SkippableTheory]
     [MemberData(nameof(TestDatabase.ProviderData), MemberType = typeof(TestDatabase))]
     public async Task AnAgencySeesOnlyItsOwnClientData(string provider)
