@@ -16,7 +16,10 @@ namespace Alliance.Web.Tests;
 [Trait("Capability", "Measures")]
 public sealed class ScoresTests(AllianceWebFactory app) : IClassFixture<AllianceWebFactory>
 {
-    private async Task<(Guid CaseId, Guid Lily, Guid Maya)> ApplewhiteAsync() => await app.AsOperatorAsync(async sp =>
+    private Task<(Guid CaseId, Guid Lily, Guid Maya)> ApplewhiteAsync() => ApplewhiteAsync(app);
+
+    /// <summary>The demo's Applewhite family in the given app: the case and its two daughters.</summary>
+    private static async Task<(Guid CaseId, Guid Lily, Guid Maya)> ApplewhiteAsync(AllianceWebFactory factory) => await factory.AsOperatorAsync(async sp =>
     {
         var db = sp.GetRequiredService<AllianceDbContext>();
         var c = await db.Cases.Include(x => x.Members).SingleAsync(x => x.Name == "Applewhite family");
@@ -82,14 +85,12 @@ public sealed class ScoresTests(AllianceWebFactory app) : IClassFixture<Alliance
     {
         // A database of its own: a score is withdrawn here.
         using var own = new AllianceWebFactory();
-        var (caseId, maya, latest) = await own.AsOperatorAsync(async sp =>
+        var (caseId, _, maya) = await ApplewhiteAsync(own);
+        var latest = await own.AsOperatorAsync(sp =>
         {
             var db = sp.GetRequiredService<AllianceDbContext>();
-            var c = await db.Cases.Include(x => x.Members).SingleAsync(x => x.Name == "Applewhite family");
-            var memberId = c.Members.Single(m => m.DisplayName == "Maya Applewhite").Id;
-            var number = await db.Responses.Where(r => r.MemberId == memberId && r.InstrumentId == "alliance-check" && r.Rater == RaterRole.Client && r.WithdrawnAt == null)
+            return db.Responses.Where(r => r.MemberId == maya && r.InstrumentId == "alliance-check" && r.Rater == RaterRole.Client && r.WithdrawnAt == null)
                 .Join(db.Sessions, r => r.SessionId, s => s.Id, (r, s) => s.Number).MaxAsync();
-            return (c.Id, memberId, number);
         });
         var client = await own.SignedInAsync(AllianceWebFactory.Therapist);
         const string caption = "<caption>Alliance check: Maya Applewhite, by session</caption>";
@@ -117,12 +118,7 @@ public sealed class ScoresTests(AllianceWebFactory app) : IClassFixture<Alliance
     public async Task TheScoresKeyChangesWithTheScoresAndTheAlertsEvidenceAndNotOtherwise()
     {
         using var own = new AllianceWebFactory();
-        var (caseId, _, maya) = await own.AsOperatorAsync(async sp =>
-        {
-            var db = sp.GetRequiredService<AllianceDbContext>();
-            var c = await db.Cases.Include(x => x.Members).SingleAsync(x => x.Name == "Applewhite family");
-            return (c.Id, c.Members.Single(m => m.DisplayName == "Lily Applewhite").Id, c.Members.Single(m => m.DisplayName == "Maya Applewhite").Id);
-        });
+        var (caseId, _, maya) = await ApplewhiteAsync(own);
         async Task<string> KeyAsync() => await own.AsOperatorAsync(async sp =>
         {
             var db = sp.GetRequiredService<AllianceDbContext>();
