@@ -143,6 +143,33 @@ public sealed class AlertTests(AllianceWebFactory app) : IClassFixture<AllianceW
         Assert.Single(inbox!, n => n.Kind == "escalation" && n.Text.Contains("Wellbeing fell from 30 to 22.", StringComparison.Ordinal));
     }
 
+    [Fact]
+    [Trait("Capability", "Proof")]
+    public async Task TheEscalationSweepTakesItsTurnWithTheOtherWriters()
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        scope.ServiceProvider.GetRequiredService<Alliance.Web.Security.HttpTenantContext>().ActFor(FixedTenant.Operator);
+        var db = scope.ServiceProvider.GetRequiredService<AllianceDbContext>();
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        // A long write on the same database file (an answer and its alerts, say) holds the writer's turn.
+        var turn = SqliteWriterTurns.RunAsync(db.Database, () =>
+        {
+            started.SetResult();
+            release.Task.Wait(TimeSpan.FromSeconds(20));
+            return Task.FromResult(1);
+        }, CancellationToken.None);
+        await started.Task.WaitAsync(TimeSpan.FromSeconds(5));
+
+        var sweep = app.Services.GetRequiredService<AlertEscalation>().SweepAsync(CancellationToken.None);
+        await Task.Delay(300);
+        Assert.False(sweep.IsCompleted);
+
+        release.SetResult();
+        await turn.WaitAsync(TimeSpan.FromSeconds(5));
+        Assert.True(await sweep.WaitAsync(TimeSpan.FromSeconds(10)) >= 0);
+    }
+
     [Theory]
     [InlineData("2026-11-20T10:00", "2026-11-23T09:59", 0)] // Friday to Monday, before the same time of day
     [InlineData("2026-11-20T10:00", "2026-11-23T10:00", 1)] // Monday at the same time: one working day

@@ -37,37 +37,42 @@ public sealed partial class AlertEscalation(IServiceScopeFactory scopes, TimePro
         await using var scope = scopes.CreateAsyncScope();
         scope.ServiceProvider.GetRequiredService<HttpTenantContext>().ActFor(FixedTenant.Operator);
         var db = scope.ServiceProvider.GetRequiredService<AllianceDbContext>();
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        if (db.Database.ProviderName == AllianceDbContext.PostgresProvider)
+        // A write like the answers': on SQLite it takes its turn on the writer thread (SqliteWriterTurns) rather than
+        // holding SQLite's write lock from beside it while the answers' writes wait in their busy handlers.
+        return await SqliteWriterTurns.RunAsync(db.Database, async () =>
         {
-            var got = await db.Database.SqlQueryRaw<bool>("SELECT pg_try_advisory_xact_lock({0}) AS \"Value\"", LockKey).SingleAsync(ct);
-            if (!got) return 0;
-        }
-        var now = clock.GetUtcNow().UtcDateTime;
-        var workingDays = configuration.GetValue("Alerts:EscalateAfterWorkingDays", 2);
-        var candidates = await db.Alerts.Where(a => a.Status == AlertStatus.Open && a.Severity == "high" && a.EscalatedAt == null)
-            .OrderBy(a => a.CreatedAt).Take(500).ToListAsync(ct);
-        var escalated = 0;
-        foreach (var group in candidates.GroupBy(a => a.AgencyId))
-        {
-            var agency = await db.AgencyAsync(group.Key, ct);
-            foreach (var alert in group)
+            await using var tx = await db.Database.BeginTransactionAsync(ct);
+            if (db.Database.ProviderName == AllianceDbContext.PostgresProvider)
             {
-                if (WorkingDaysBetween(agency, alert.CreatedAt, now) < workingDays) continue;
-                var c = await db.Cases.SingleAsync(x => x.Id == alert.CaseId, ct);
-                var supervisors = await db.SupervisionLines
-                    .Where(l => l.AgencyId == agency.Id && l.EndedAt == null && (l.SuperviseeId == c.PrimaryTherapistId || l.SuperviseeId == c.CoTherapistId))
-                    .Select(l => l.SupervisorId).Distinct().ToListAsync(ct);
-                foreach (var supervisor in supervisors)
-                    db.Notifications.Add(new Notification(agency.Id, supervisor, "escalation",
-                        $"Not acknowledged for {workingDays} working days — {c.Name}: {alert.Message}", c.Id, now));
-                alert.MarkEscalated(now);
-                escalated++;
+                var got = await db.Database.SqlQueryRaw<bool>("SELECT pg_try_advisory_xact_lock({0}) AS \"Value\"", LockKey).SingleAsync(ct);
+                if (!got) return 0;
             }
-        }
-        await db.SaveChangesAsync(ct);
-        await tx.CommitAsync(ct);
-        return escalated;
+            var now = clock.GetUtcNow().UtcDateTime;
+            var workingDays = configuration.GetValue("Alerts:EscalateAfterWorkingDays", 2);
+            var candidates = await db.Alerts.Where(a => a.Status == AlertStatus.Open && a.Severity == "high" && a.EscalatedAt == null)
+                .OrderBy(a => a.CreatedAt).Take(500).ToListAsync(ct);
+            var escalated = 0;
+            foreach (var group in candidates.GroupBy(a => a.AgencyId))
+            {
+                var agency = await db.AgencyAsync(group.Key, ct);
+                foreach (var alert in group)
+                {
+                    if (WorkingDaysBetween(agency, alert.CreatedAt, now) < workingDays) continue;
+                    var c = await db.Cases.SingleAsync(x => x.Id == alert.CaseId, ct);
+                    var supervisors = await db.SupervisionLines
+                        .Where(l => l.AgencyId == agency.Id && l.EndedAt == null && (l.SuperviseeId == c.PrimaryTherapistId || l.SuperviseeId == c.CoTherapistId))
+                        .Select(l => l.SupervisorId).Distinct().ToListAsync(ct);
+                    foreach (var supervisor in supervisors)
+                        db.Notifications.Add(new Notification(agency.Id, supervisor, "escalation",
+                            $"Not acknowledged for {workingDays} working days — {c.Name}: {alert.Message}", c.Id, now));
+                    alert.MarkEscalated(now);
+                    escalated++;
+                }
+            }
+            await db.SaveChangesAsync(ct);
+            await tx.CommitAsync(ct);
+            return escalated;
+        }, ct);
     }
 
     /// <summary>Whole working days (the agency's days, in its time zone) that have passed since the instant.</summary>
