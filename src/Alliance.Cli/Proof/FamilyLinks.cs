@@ -128,7 +128,9 @@ internal static partial class FamilyForm
             if (page.StatusCode != HttpStatusCode.OK) return (SubmissionOutcome.Refused, (int)page.StatusCode);
             html = await page.Content.ReadAsStringAsync(ct).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is HttpRequestException or IOException or TaskCanceledException && !ct.IsCancellationRequested)
+        // A connection cut by the kill as it opens can surface as a bare SocketException (the connection pool asks the
+        // socket for its remote end after the server is gone), not wrapped in an HttpRequestException.
+        catch (Exception e) when (e is HttpRequestException or IOException or System.Net.Sockets.SocketException or TaskCanceledException && !ct.IsCancellationRequested)
         {
             return (SubmissionOutcome.NotSent, 0);
         }
@@ -161,7 +163,7 @@ internal static partial class FamilyForm
             // Nothing listened: the answers never left.
             return (SubmissionOutcome.NotSent, 0);
         }
-        catch (Exception e) when (e is HttpRequestException or IOException or TaskCanceledException && !ct.IsCancellationRequested)
+        catch (Exception e) when (e is HttpRequestException or IOException or System.Net.Sockets.SocketException or TaskCanceledException && !ct.IsCancellationRequested)
         {
             return (SubmissionOutcome.InDoubt, 0);
         }
