@@ -118,21 +118,26 @@ public sealed class GetScores(AllianceDbContext db, AgencyInstruments instrument
         private readonly InstrumentCatalog _catalog;
         private readonly Alliance.Application.Feedback.FittedTrajectory _trajectory;
         private readonly List<Evidence> _evidence;
+        private readonly string _catalogStamp;
+        private string? _key;
 
         internal ScoresSection(Case c, string timeZoneId, int year, List<SessionColumn> sessions, List<Row> rows, StampedCatalog catalog,
-            Alliance.Application.Feedback.FittedTrajectory trajectory, List<Evidence> evidence)
-        {
-            (_case, _timeZoneId, _year, _sessions, _rows, _catalog, _trajectory, _evidence) = (c, timeZoneId, year, sessions, rows, catalog.Catalog, trajectory, evidence);
-            var text = new System.Text.StringBuilder(256 + 128 * rows.Count);
-            var inv = System.Globalization.CultureInfo.InvariantCulture;
-            text.Append(inv, $"{c.Id:N}|{c.Version:N}|{timeZoneId}|{year}|{catalog.Stamp}|{trajectory.ClosedEpisodes}|{trajectory.FittedAt.Ticks}\n");
-            foreach (var r in rows) text.Append(inv, $"{r.Id:N}|{r.SessionId:N}|{r.MemberId:N}|{r.InstrumentId}|{r.Rater}|{r.Score}\n");
-            foreach (var e in evidence) text.Append(inv, $"{e.Member:N}|{e.Series}|{e.Number}\n");
-            Key = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text.ToString())));
-        }
+            Alliance.Application.Feedback.FittedTrajectory trajectory, List<Evidence> evidence) =>
+            (_case, _timeZoneId, _year, _sessions, _rows, _catalog, _catalogStamp, _trajectory, _evidence) =
+                (c, timeZoneId, year, sessions, rows, catalog.Catalog, catalog.Stamp, trajectory, evidence);
 
-        /// <summary>A digest of everything the section shows.</summary>
-        public string Key { get; }
+        /// <summary>A digest of everything the section shows (computed when first asked: a page that always lays the section out, as the review does, never asks).</summary>
+        public string Key => _key ??= Digest();
+
+        private string Digest()
+        {
+            var text = new System.Text.StringBuilder(256 + 128 * _rows.Count);
+            var inv = System.Globalization.CultureInfo.InvariantCulture;
+            text.Append(inv, $"{_case.Id:N}|{_case.Version:N}|{_timeZoneId}|{_year}|{_catalogStamp}|{_trajectory.ClosedEpisodes}|{_trajectory.FittedAt.Ticks}\n");
+            foreach (var r in _rows) text.Append(inv, $"{r.Id:N}|{r.SessionId:N}|{r.MemberId:N}|{r.InstrumentId}|{r.Rater}|{r.Score}\n");
+            foreach (var e in _evidence) text.Append(inv, $"{e.Member:N}|{e.Series}|{e.Number}\n");
+            return Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text.ToString())));
+        }
 
         /// <summary>The section laid out: each member's charts and tables.</summary>
         public CaseScores Build()
