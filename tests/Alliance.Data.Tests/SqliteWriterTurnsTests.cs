@@ -52,6 +52,7 @@ public sealed class SqliteWriterTurnsTests
     }
 
     [Fact]
+    [Trait("Capability", "Proof")]
     public async Task TheStatisticsRefreshTakesItsTurnWithTheWriters()
     {
         await using var database = await TestDatabase.CreateAsync(TestDatabase.Sqlite);

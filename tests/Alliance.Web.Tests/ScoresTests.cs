@@ -81,6 +81,7 @@ public sealed class ScoresTests(AllianceWebFactory app) : IClassFixture<Alliance
     }
 
     [Fact]
+    [Trait("Capability", "Proof")]
     public async Task TheScoresSectionKeptFromAnEarlierViewIsLaidOutAgainWhenAScoreIsWithdrawn()
     {
         // A database of its own: a score is withdrawn here.
@@ -115,6 +116,7 @@ public sealed class ScoresTests(AllianceWebFactory app) : IClassFixture<Alliance
     }
 
     [Fact]
+    [Trait("Capability", "Proof")]
     public async Task TheScoresKeyChangesWithTheScoresAndTheAlertsEvidenceAndNotOtherwise()
     {
         using var own = new AllianceWebFactory();

@@ -321,6 +321,7 @@ public sealed partial class SignInSecurityTests(SignInSecurityTests.App app) : I
     }
 
     [Fact]
+    [Trait("Capability", "Proof")]
     public async Task BetweenStampChecksAnotherDeviceStaysSignedInAndAtTheNextCheckItIsSignedOut()
     {
         // The default interval: stamps are checked once a minute, not at every request.
@@ -346,6 +347,7 @@ public sealed partial class SignInSecurityTests(SignInSecurityTests.App app) : I
     }
 
     [Fact]
+    [Trait("Capability", "Proof")]
     public void AStampCheckIsDueWhenTheCookieIsOlderThanTheIntervalOrHasNoTimeOfIssue()
     {
         var clock = new ShiftedClock();
