@@ -39,7 +39,7 @@ public sealed class QueryPlanTests
             }
             await db.SaveChangesAsync();
             // What the server's start and its ten-minute refresh do.
-            await DatabaseSettings.RefreshStatisticsAsync(db, full: true);
+            await DatabaseSettings.RefreshStatisticsAsync(db, StatisticsRefresh.Everything);
         }
 
         await using var own = database.OpenFor(agencyId);
@@ -56,6 +56,49 @@ public sealed class QueryPlanTests
         // One case by its id is found by the primary key, whatever the therapist filter.
         var one = own.VisibleCases(actor).Where(c => c.Id == mine[0]).Select(c => c.Id);
         Assert.Contains("USING INDEX sqlite_autoindex_cases_1 (Id=?)", await PlanAsync(own, one), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TheRefreshWhileRunningLeavesOutTheAuditTrailOnceItHasStatistics()
+    {
+        await using var database = await TestDatabase.CreateAsync(TestDatabase.Sqlite);
+        await using var db = database.OpenAsOperator();
+        var agency = Agency(db, "Agency");
+        var therapist = Staff(db, agency, "Therapist");
+        await db.SaveChangesAsync();
+        await OpenFamiliesAsync(db, agency, therapist, 20);
+
+        // The start analyses every table, the trail too: each statistics row begins with the table's row count.
+        await DatabaseSettings.RefreshStatisticsAsync(db, StatisticsRefresh.Everything);
+        var trailAtStart = await db.AuditEntries.CountAsync();
+        Assert.Equal(trailAtStart, await CountedRowsAsync(db, "audit_entries"));
+        Assert.Equal(20, await CountedRowsAsync(db, "cases"));
+
+        // While the server runs: the families are counted again, the trail (grown by the saves) is not.
+        await OpenFamiliesAsync(db, agency, therapist, 40);
+        Assert.True(await db.AuditEntries.CountAsync() > trailAtStart);
+        await DatabaseSettings.RefreshStatisticsAsync(db, StatisticsRefresh.Periodic);
+        Assert.Equal(60, await CountedRowsAsync(db, "cases"));
+        Assert.Equal(trailAtStart, await CountedRowsAsync(db, "audit_entries"));
+
+        // A trail without statistics (an empty one at the start has none) is analysed by the next refresh.
+        await db.Database.ExecuteSqlRawAsync("DELETE FROM sqlite_stat1 WHERE tbl = 'audit_entries'");
+        await DatabaseSettings.RefreshStatisticsAsync(db, StatisticsRefresh.Periodic);
+        Assert.Equal(await db.AuditEntries.CountAsync(), await CountedRowsAsync(db, "audit_entries"));
+    }
+
+    private static async Task OpenFamiliesAsync(AllianceDbContext db, Agency agency, StaffUser therapist, int count)
+    {
+        for (var i = 0; i < count; i++)
+            db.Cases.Add(Case.Open(agency.Id, $"Family {i}", therapist.Id, null, therapist.Id, Now.AddDays(-30)));
+        await db.SaveChangesAsync();
+    }
+
+    /// <summary>The row count the table's statistics were taken at (the first number of each of its index rows).</summary>
+    private static async Task<int> CountedRowsAsync(AllianceDbContext db, string table)
+    {
+        var stats = await db.Database.SqlQuery<string>($"SELECT stat AS \"Value\" FROM sqlite_stat1 WHERE tbl = {table}").ToListAsync();
+        return Assert.Single(stats.Select(s => int.Parse(s.Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture)).Distinct());
     }
 
     private static async Task<string> PlanAsync(AllianceDbContext db, IQueryable<Guid> query)

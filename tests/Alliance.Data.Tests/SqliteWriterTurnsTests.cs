@@ -70,7 +70,7 @@ public sealed class SqliteWriterTurnsTests
         await started.Task.WaitAsync(Soon);
 
         // The refresh writes SQLite's statistics: it waits for the turn before it, as the answers' writes do.
-        var refresh = Alliance.Application.DatabaseSettings.RefreshStatisticsAsync(refresher, full: true);
+        var refresh = Alliance.Application.DatabaseSettings.RefreshStatisticsAsync(refresher, Alliance.Application.StatisticsRefresh.Periodic);
         await Task.Delay(300);
         Assert.False(refresh.IsCompleted);
 

@@ -86,7 +86,7 @@ internal sealed partial class LoadHarness(LoadOptions options, TextWriter output
             // The server analysed the database when it held the demo's dozen families; as its ten-minute refresh would,
             // the statistics are taken again now that the agency is large.
             await using (var scope = services.CreateAsyncScope())
-                await DatabaseSettings.RefreshStatisticsAsync(scope.ServiceProvider.GetRequiredService<AllianceDbContext>(), full: true, ct).ConfigureAwait(false);
+                await DatabaseSettings.RefreshStatisticsAsync(scope.ServiceProvider.GetRequiredService<AllianceDbContext>(), StatisticsRefresh.Everything, ct).ConfigureAwait(false);
             clock.Restart();
         }
         if (!options.Reuse)

@@ -7,8 +7,9 @@ namespace Alliance.Web.Hosting;
 /// <summary>
 /// Keeps SQLite's query-planner statistics in step with an agency that grows while the server runs: the start analyses
 /// the database (see <see cref="DatabaseSettings.MigrateAsync"/>), and so does every ten minutes after it, from a sample
-/// of each index, one table a writer's turn (about 150 ms in all at 100,000 families, most of it counting rows). A
-/// database that was empty at the start gets its statistics within ten minutes of filling. Nothing to do on PostgreSQL.
+/// of each index, one table a writer's turn, leaving out the audit trail once it has statistics
+/// (<see cref="StatisticsRefresh.Periodic"/>). A database that was empty at the start gets its statistics within ten
+/// minutes of filling. Nothing to do on PostgreSQL.
 /// </summary>
 internal sealed partial class DatabaseStatistics(IServiceScopeFactory scopes, DatabaseSettings settings, ILogger<DatabaseStatistics> log) : BackgroundService
 {
@@ -26,7 +27,7 @@ internal sealed partial class DatabaseStatistics(IServiceScopeFactory scopes, Da
                 {
                     await using var scope = scopes.CreateAsyncScope();
                     scope.ServiceProvider.GetRequiredService<HttpTenantContext>().ActFor(FixedTenant.Operator);
-                    await DatabaseSettings.RefreshStatisticsAsync(scope.ServiceProvider.GetRequiredService<AllianceDbContext>(), full: true, stoppingToken);
+                    await DatabaseSettings.RefreshStatisticsAsync(scope.ServiceProvider.GetRequiredService<AllianceDbContext>(), StatisticsRefresh.Periodic, stoppingToken);
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {
