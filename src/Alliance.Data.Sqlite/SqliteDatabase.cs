@@ -10,7 +10,11 @@ public static class SqliteDatabase
     public static DbContextOptionsBuilder Use(DbContextOptionsBuilder builder, string connectionString)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        return AllianceDbContext.WithModelPerProtector(builder.UseSqlite(connectionString, o => o.MigrationsAssembly(typeof(SqliteDatabase).Assembly.GetName().Name)));
+        // A list of ids is sent as one JSON parameter (json_each) rather than one parameter an id: the statement's text
+        // then does not depend on the list's length, and EF Core builds its SQL once instead of at every execution.
+        return AllianceDbContext.WithModelPerProtector(builder.UseSqlite(connectionString, o => o
+            .MigrationsAssembly(typeof(SqliteDatabase).Assembly.GetName().Name)
+            .UseParameterizedCollectionMode(ParameterTranslationMode.Parameter)));
     }
 }
 

@@ -59,6 +59,38 @@ public sealed class QueryPlanTests
     }
 
     [Fact]
+    public async Task AListOfIdsIsOneParameterSoTheStatementDoesNotDependOnItsLength()
+    {
+        await using var database = await TestDatabase.CreateAsync(TestDatabase.Sqlite);
+        Guid agencyId;
+        List<StaffUser> staff;
+        StaffUser stranger;
+        await using (var db = database.OpenAsOperator())
+        {
+            var agency = Agency(db, "Agency");
+            agencyId = agency.Id;
+            // An agency of some size: over a handful of rows SQLite rightly reads the whole table.
+            staff = Enumerable.Range(0, 400).Select(i => Staff(db, agency, $"Therapist {i}")).ToList();
+            stranger = Staff(db, Agency(db, "Another agency"), "Elsewhere");
+            await db.SaveChangesAsync();
+            await DatabaseSettings.RefreshStatisticsAsync(db, StatisticsRefresh.Everything);
+        }
+
+        await using var own = database.OpenFor(agencyId);
+        IQueryable<Guid> Named(List<Guid> ids) => own.Users.Where(u => u.AgencyId == agencyId && ids.Contains(u.Id)).Select(u => u.Id);
+        var one = Named([staff[0].Id]);
+        var five = Named(staff.Take(5).Select(s => s.Id).ToList());
+
+        // One statement for every length: EF Core builds its SQL once, not at every execution.
+        Assert.Equal(one.CreateDbCommand().CommandText, five.CreateDbCommand().CommandText);
+        Assert.Contains("json_each", one.CreateDbCommand().CommandText, StringComparison.Ordinal);
+        // Each id is still found by the key, and the ids match the stored ones (a name for each, none from elsewhere).
+        Assert.Contains("USING INDEX sqlite_autoindex_AspNetUsers_1 (Id=?)", await PlanAsync(own, five), StringComparison.Ordinal);
+        var names = await own.StaffNamesAsync(agencyId, [staff[1].Id, staff[3].Id, stranger.Id], CancellationToken.None);
+        Assert.Equal(new Dictionary<Guid, string> { [staff[1].Id] = "Therapist 1", [staff[3].Id] = "Therapist 3" }, names);
+    }
+
+    [Fact]
     public async Task TheRefreshWhileRunningLeavesOutTheAuditTrailOnceItHasStatistics()
     {
         await using var database = await TestDatabase.CreateAsync(TestDatabase.Sqlite);

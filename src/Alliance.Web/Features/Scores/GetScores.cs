@@ -1,3 +1,5 @@
+using System.Buffers.Binary;
+using System.Security.Cryptography;
 using Alliance.Application;
 using Alliance.Application.Auditing;
 using Alliance.Application.Measures;
@@ -131,12 +133,60 @@ public sealed class GetScores(AllianceDbContext db, AgencyInstruments instrument
 
         private string Digest()
         {
-            var text = new System.Text.StringBuilder(256 + 128 * _rows.Count);
-            var inv = System.Globalization.CultureInfo.InvariantCulture;
-            text.Append(inv, $"{_case.Id:N}|{_case.Version:N}|{_timeZoneId}|{_year}|{_catalogStamp}|{_trajectory.ClosedEpisodes}|{_trajectory.FittedAt.Ticks}\n");
-            foreach (var r in _rows) text.Append(inv, $"{r.Id:N}|{r.SessionId:N}|{r.MemberId:N}|{r.InstrumentId}|{r.Rater}|{r.Score}\n");
-            foreach (var e in _evidence) text.Append(inv, $"{e.Member:N}|{e.Series}|{e.Number}\n");
-            return Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text.ToString())));
+            // Every value goes into the hash as bytes, strings with their length first, so that no two different sections
+            // give the same input (and no text is built for it: a page view would otherwise make a string of every score).
+            using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            var writer = new DigestWriter(hash);
+            writer.Add(_case.Id).Add(_case.Version).Add(_timeZoneId).Add(_year).Add(_catalogStamp).Add(_trajectory.ClosedEpisodes).Add(_trajectory.FittedAt.Ticks);
+            writer.Add(_rows.Count);
+            foreach (var r in _rows) writer.Add(r.Id).Add(r.SessionId).Add(r.MemberId).Add(r.InstrumentId).Add((int)r.Rater).Add(r.Score);
+            writer.Add(_evidence.Count);
+            foreach (var e in _evidence) writer.Add(e.Member).Add(e.Series).Add(e.Number);
+            writer.Flush();
+            Span<byte> digest = stackalloc byte[SHA256.HashSizeInBytes];
+            hash.GetHashAndReset(digest);
+            return Convert.ToHexString(digest);
+        }
+
+        /// <summary>Writes values into a hash through a small buffer.</summary>
+        private sealed class DigestWriter(IncrementalHash hash)
+        {
+            private readonly byte[] _buffer = new byte[256];
+            private int _used;
+
+            public DigestWriter Add(Guid value) { value.TryWriteBytes(Room(16)); _used += 16; return this; }
+
+            public DigestWriter Add(int value) { BinaryPrimitives.WriteInt32LittleEndian(Room(4), value); _used += 4; return this; }
+
+            public DigestWriter Add(long value) { BinaryPrimitives.WriteInt64LittleEndian(Room(8), value); _used += 8; return this; }
+
+            public DigestWriter Add(decimal value)
+            {
+                Span<int> bits = stackalloc int[4];
+                decimal.GetBits(value, bits);
+                foreach (var b in bits) Add(b);
+                return this;
+            }
+
+            public DigestWriter Add(string value)
+            {
+                Add(value.Length);
+                Flush();
+                hash.AppendData(System.Runtime.InteropServices.MemoryMarshal.AsBytes(value.AsSpan()));
+                return this;
+            }
+
+            public void Flush()
+            {
+                hash.AppendData(_buffer, 0, _used);
+                _used = 0;
+            }
+
+            private Span<byte> Room(int size)
+            {
+                if (_used + size > _buffer.Length) Flush();
+                return _buffer.AsSpan(_used, size);
+            }
         }
 
         /// <summary>The section laid out: each member's charts and tables.</summary>
