@@ -64,40 +64,32 @@ public sealed record DatabaseSettings(DatabaseProvider Provider, string Connecti
     }
 
     /// <summary>
-    /// On SQLite, refreshes the statistics its query planner chooses indexes by (<c>sqlite_stat1</c>), one table at a
-    /// time. Without statistics SQLite takes every index to be selective: for "primary therapist or co-therapist" it
-    /// searches the agency's index (every case of a one-agency database) where the two therapist indexes find a handful
-    /// (92 ms against well under 1 ms at 100,000 families). Each index is sampled (<c>analysis_limit</c>), but each
-    /// table's rows are still counted: at 100,000 families analysing everything takes about 150 ms, half of it the audit
-    /// trail (see <see cref="StatisticsRefresh.Periodic"/>). PostgreSQL keeps its own statistics.
+    /// On SQLite, refreshes the statistics its query planner chooses indexes by (<c>sqlite_stat1</c>). Without
+    /// statistics SQLite takes every index to be selective: for "primary therapist or co-therapist" it searches the
+    /// agency's index (every case of a one-agency database) where the two therapist indexes find a handful (92 ms against
+    /// well under 1 ms at 100,000 families). PostgreSQL keeps its own statistics.
     /// </summary>
     public static async Task RefreshStatisticsAsync(AllianceDbContext db, StatisticsRefresh refresh, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(db);
         if (!db.Database.IsSqlite()) return;
-        var names = await db.Database.SqlQueryRaw<string>("SELECT name AS \"Value\" FROM sqlite_master WHERE type = 'table' ORDER BY name")
-            .ToListAsync(ct).ConfigureAwait(false);
-        var tables = names.Where(n => !n.StartsWith("sqlite_", StringComparison.Ordinal)).ToList();
-        if (refresh == StatisticsRefresh.Periodic && names.Contains("sqlite_stat1"))
+        // Statistics are written like any row, so the refresh takes turns with the other writers (SqliteWriterTurns).
+        if (refresh == StatisticsRefresh.Periodic)
         {
-            var analysed = await db.Database.SqlQueryRaw<string>("SELECT DISTINCT tbl AS \"Value\" FROM sqlite_stat1")
-                .ToListAsync(ct).ConfigureAwait(false);
-            tables.RemoveAll(t => TrailTables.Contains(t) && analysed.Contains(t));
+            // 0x10002: look at every table (0x10000), analyse those that need it (0x02), sampling each index.
+            await SqliteWriterTurns.RunAsync(db.Database, () => db.Database.ExecuteSqlRawAsync("PRAGMA optimize=0x10002;", ct), ct).ConfigureAwait(false);
+            return;
         }
-        // ANALYZE writes the statistics, so it takes turns with the other writers (SqliteWriterTurns): one table a turn,
-        // so that an answer waits for one table's analysis at most, not for the whole database's.
+        // One table a turn, so that a writer waits for one table's analysis at most (the audit trail's, the largest, is
+        // about 75 ms of CPU at 100,000 families, most of it counting its rows).
+        var tables = await db.Database.SqlQueryRaw<string>("SELECT name AS \"Value\" FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+            .ToListAsync(ct).ConfigureAwait(false);
         foreach (var table in tables)
         {
             var analyze = $"PRAGMA analysis_limit=1000; ANALYZE \"{table.Replace("\"", "\"\"", StringComparison.Ordinal)}\";";
             await SqliteWriterTurns.RunAsync(db.Database, () => db.Database.ExecuteSqlRawAsync(analyze, ct), ct).ConfigureAwait(false);
         }
     }
-
-    /// <summary>
-    /// The append-only trail: it grows with every read, and each of its questions has one index that fits it (by agency
-    /// and sequence, or by agency and case), whatever the counts. Counting its rows is half the cost of an analysis.
-    /// </summary>
-    private static readonly HashSet<string> TrailTables = new(StringComparer.Ordinal) { "audit_entries" };
 }
 
 /// <summary>How much of the database <see cref="DatabaseSettings.RefreshStatisticsAsync"/> analyses again.</summary>
@@ -107,9 +99,10 @@ public enum StatisticsRefresh
     Everything,
 
     /// <summary>
-    /// Every table but the audit trail, once it has statistics: the server's refresh while it runs. The trail's analysis
-    /// (about 75 ms of CPU at 100,000 families, most of it counting rows) held a writer's turn for that long under load,
-    /// and the answers queued behind it waited close to a second.
+    /// The tables whose statistics no longer fit them: never analysed, or grown or shrunk many times over since
+    /// (SQLite's <c>PRAGMA optimize</c>). Usually none. Every analysis changes the schema's statistics, and then every
+    /// open connection reads them again and every statement is planned with them: analysing all tables every ten minutes
+    /// stalled the answers for close to a second each time.
     /// </summary>
     Periodic,
 }

@@ -6,10 +6,9 @@ namespace Alliance.Web.Hosting;
 
 /// <summary>
 /// Keeps SQLite's query-planner statistics in step with an agency that grows while the server runs: the start analyses
-/// the database (see <see cref="DatabaseSettings.MigrateAsync"/>), and so does every ten minutes after it, from a sample
-/// of each index, one table a writer's turn, leaving out the audit trail once it has statistics
-/// (<see cref="StatisticsRefresh.Periodic"/>). A database that was empty at the start gets its statistics within ten
-/// minutes of filling. Nothing to do on PostgreSQL.
+/// the database (see <see cref="DatabaseSettings.MigrateAsync"/>), and every ten minutes after it SQLite analyses again
+/// the tables that need it (<see cref="StatisticsRefresh.Periodic"/>), usually none. A database that was empty at the
+/// start gets its statistics within ten minutes of filling. Nothing to do on PostgreSQL.
 /// </summary>
 internal sealed partial class DatabaseStatistics(IServiceScopeFactory scopes, DatabaseSettings settings, ILogger<DatabaseStatistics> log) : BackgroundService
 {
