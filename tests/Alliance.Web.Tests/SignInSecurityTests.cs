@@ -214,6 +214,41 @@ public sealed partial class SignInSecurityTests(SignInSecurityTests.App app) : I
     }
 
     [Fact]
+    public async Task TheAuthenticatorKeyAndTheRecoveryCodesAreStoredEncrypted()
+    {
+        var email = await app.CreateStaffAsync(StaffRoles.Therapist);
+        var client = await SignedInAsync(email);
+        var key = SharedKey(await client.GetStringAsync("/account/two-factor/setup"));
+        var (codes, lastStep) = await ConfirmAsync(client, key);
+        var plainKey = key.Replace(" ", "", StringComparison.Ordinal).ToUpperInvariant();
+
+        var stored = await StoredSecretsAsync(email);
+        Assert.Equal(["AuthenticatorKey", "RecoveryCodes"], stored.Keys.Order(StringComparer.Ordinal));
+        foreach (var value in stored.Values)
+        {
+            Assert.StartsWith("dp1:", value, StringComparison.Ordinal);
+            Assert.DoesNotContain(plainKey, value, StringComparison.OrdinalIgnoreCase);
+            Assert.All(codes, code => Assert.DoesNotContain(code, value, StringComparison.OrdinalIgnoreCase));
+        }
+
+        // A key stored in the clear by an older version still signs in.
+        await app.AsOperatorAsync(sp => sp.GetRequiredService<AllianceDbContext>().Database.ExecuteSqlAsync(
+            $"UPDATE \"AspNetUserTokens\" SET \"Value\" = {plainKey} WHERE \"Name\" = 'AuthenticatorKey' AND \"UserId\" IN (SELECT \"Id\" FROM \"AspNetUsers\" WHERE \"NormalizedEmail\" = {email.ToUpperInvariant()})"));
+        await SignOutAsync(client);
+        await SignInAsync(client, email, GoodPassword);
+        var signedIn = await client.PostFormAsync("/account/two-factor", new() { ["Input.Code"] = Totp(key, NextStep(lastStep)) });
+        Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
+        Assert.Equal("/", signedIn.Headers.Location!.OriginalString);
+    }
+
+    private Task<Dictionary<string, string>> StoredSecretsAsync(string email) => app.AsOperatorAsync(async sp =>
+        (await sp.GetRequiredService<AllianceDbContext>().Database.SqlQuery<StoredToken>(
+            $"SELECT t.\"Name\", t.\"Value\" FROM \"AspNetUserTokens\" AS t JOIN \"AspNetUsers\" AS u ON u.\"Id\" = t.\"UserId\" WHERE u.\"NormalizedEmail\" = {email.ToUpperInvariant()} AND t.\"LoginProvider\" = '[AspNetUserStore]'")
+            .ToListAsync()).ToDictionary(t => t.Name, t => t.Value));
+
+    private sealed record StoredToken(string Name, string Value);
+
+    [Fact]
     public async Task WrongCodesLockTheAccountLikeWrongPasswords()
     {
         var email = await app.CreateStaffAsync(StaffRoles.Therapist);

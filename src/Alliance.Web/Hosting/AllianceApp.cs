@@ -67,6 +67,8 @@ public static class AllianceApp
             .AddSignInManager()
             .AddClaimsPrincipalFactory<StaffClaimsFactory>()
             .AddDefaultTokenProviders();
+        // The authenticator key and the recovery codes are encrypted at rest (replaces the store registered above).
+        builder.Services.AddScoped<IUserStore<StaffUser>, SecretTokenStore>();
 
         builder.Services.AddAuthentication(IdentityConstants.ApplicationScheme)
             .AddIdentityCookies();
