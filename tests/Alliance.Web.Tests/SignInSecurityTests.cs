@@ -216,10 +216,7 @@ public sealed partial class SignInSecurityTests(SignInSecurityTests.App app) : I
     [Fact]
     public async Task TheAuthenticatorKeyAndTheRecoveryCodesAreStoredEncrypted()
     {
-        var email = await app.CreateStaffAsync(StaffRoles.Therapist);
-        var client = await SignedInAsync(email);
-        var key = SharedKey(await client.GetStringAsync("/account/two-factor/setup"));
-        var (codes, lastStep) = await ConfirmAsync(client, key);
+        var (email, client, key, codes, lastStep) = await TherapistWithTwoFactorAsync();
         var plainKey = key.Replace(" ", "", StringComparison.Ordinal).ToUpperInvariant();
 
         var stored = await StoredSecretsAsync(email);
@@ -251,10 +248,7 @@ public sealed partial class SignInSecurityTests(SignInSecurityTests.App app) : I
     [Fact]
     public async Task WrongCodesLockTheAccountLikeWrongPasswords()
     {
-        var email = await app.CreateStaffAsync(StaffRoles.Therapist);
-        var client = await SignedInAsync(email);
-        var key = SharedKey(await client.GetStringAsync("/account/two-factor/setup"));
-        var (codes, lastStep) = await ConfirmAsync(client, key);
+        var (email, client, key, codes, lastStep) = await TherapistWithTwoFactorAsync();
         await SignOutAsync(client);
 
         await SignInAsync(client, email, GoodPassword);
@@ -275,10 +269,7 @@ public sealed partial class SignInSecurityTests(SignInSecurityTests.App app) : I
     [Fact]
     public async Task TwoFactorCanBeTurnedOffWithACodeByThoseNotRequiredToUseIt()
     {
-        var email = await app.CreateStaffAsync(StaffRoles.Therapist);
-        var client = await SignedInAsync(email);
-        var key = SharedKey(await client.GetStringAsync("/account/two-factor/setup"));
-        var (_, lastStep) = await ConfirmAsync(client, key);
+        var (email, client, key, _, lastStep) = await TherapistWithTwoFactorAsync();
 
         var wrong = await client.PostFormAsync("/account/two-factor/setup?handler=Disable", new() { ["Input.Code"] = WrongCode(key) });
         Assert.Equal(HttpStatusCode.OK, wrong.StatusCode);
@@ -471,6 +462,16 @@ public sealed partial class SignInSecurityTests(SignInSecurityTests.App app) : I
         client.PostFormAsync(link, new() { ["Input.Password"] = password, ["Input.Confirm"] = password, ["Token"] = link.Split("token=")[1] }, link);
 
     /// <summary>Turns two-factor on with the current code; returns the recovery codes and the time step used.</summary>
+    /// <summary>A new therapist, signed in, who has set up two-factor sign-in: the key, the recovery codes and the step used.</summary>
+    private async Task<(string Email, HttpClient Client, string Key, List<string> Codes, long Step)> TherapistWithTwoFactorAsync()
+    {
+        var email = await app.CreateStaffAsync(StaffRoles.Therapist);
+        var client = await SignedInAsync(email);
+        var key = SharedKey(await client.GetStringAsync("/account/two-factor/setup"));
+        var (codes, step) = await ConfirmAsync(client, key);
+        return (email, client, key, codes, step);
+    }
+
     private static async Task<(List<string> Codes, long Step)> ConfirmAsync(HttpClient client, string key)
     {
         var step = CurrentStep();
