@@ -138,6 +138,7 @@ public static class AllianceApp
         builder.Services.AddSingleton<AuditReads>();
         builder.Services.AddHostedService<AuditFlusher>();
         builder.Services.AddHostedService<DatabaseStatistics>();
+        builder.Services.AddHostedService<NativeMemoryTrim>();
 
         var app = builder.Build();
         // Outermost: an error answered without a body is re-executed as the friendly status page.
