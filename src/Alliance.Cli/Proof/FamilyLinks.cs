@@ -128,9 +128,7 @@ internal static partial class FamilyForm
             if (page.StatusCode != HttpStatusCode.OK) return (SubmissionOutcome.Refused, (int)page.StatusCode);
             html = await page.Content.ReadAsStringAsync(ct).ConfigureAwait(false);
         }
-        // A connection cut by the kill as it opens can surface as a bare SocketException (the connection pool asks the
-        // socket for its remote end after the server is gone), not wrapped in an HttpRequestException.
-        catch (Exception e) when (e is HttpRequestException or IOException or System.Net.Sockets.SocketException or TaskCanceledException && !ct.IsCancellationRequested)
+        catch (Exception e) when (ConnectionLost(e, ct))
         {
             return (SubmissionOutcome.NotSent, 0);
         }
@@ -163,9 +161,17 @@ internal static partial class FamilyForm
             // Nothing listened: the answers never left.
             return (SubmissionOutcome.NotSent, 0);
         }
-        catch (Exception e) when (e is HttpRequestException or IOException or System.Net.Sockets.SocketException or TaskCanceledException && !ct.IsCancellationRequested)
+        catch (Exception e) when (ConnectionLost(e, ct))
         {
             return (SubmissionOutcome.InDoubt, 0);
         }
     }
+
+    /// <summary>
+    /// The connection failed under the request (the server killed or gone), not the run being stopped. A connection cut
+    /// by the kill as it opens can surface as a bare SocketException (the connection pool asks the socket for its remote
+    /// end after the server is gone), not wrapped in an HttpRequestException.
+    /// </summary>
+    private static bool ConnectionLost(Exception e, CancellationToken ct) =>
+        e is HttpRequestException or IOException or System.Net.Sockets.SocketException or TaskCanceledException && !ct.IsCancellationRequested;
 }

@@ -154,11 +154,11 @@ public sealed class GetScores(AllianceDbContext db, AgencyInstruments instrument
             private readonly byte[] _buffer = new byte[256];
             private int _used;
 
-            public DigestWriter Add(Guid value) { value.TryWriteBytes(Room(16)); _used += 16; return this; }
+            public DigestWriter Add(Guid value) { value.TryWriteBytes(Room(16)); return this; }
 
-            public DigestWriter Add(int value) { BinaryPrimitives.WriteInt32LittleEndian(Room(4), value); _used += 4; return this; }
+            public DigestWriter Add(int value) { BinaryPrimitives.WriteInt32LittleEndian(Room(4), value); return this; }
 
-            public DigestWriter Add(long value) { BinaryPrimitives.WriteInt64LittleEndian(Room(8), value); _used += 8; return this; }
+            public DigestWriter Add(long value) { BinaryPrimitives.WriteInt64LittleEndian(Room(8), value); return this; }
 
             public DigestWriter Add(decimal value)
             {
@@ -182,10 +182,12 @@ public sealed class GetScores(AllianceDbContext db, AgencyInstruments instrument
                 _used = 0;
             }
 
+            /// <summary>The next <paramref name="size"/> bytes of the buffer, taken as written.</summary>
             private Span<byte> Room(int size)
             {
                 if (_used + size > _buffer.Length) Flush();
-                return _buffer.AsSpan(_used, size);
+                _used += size;
+                return _buffer.AsSpan(_used - size, size);
             }
         }
 
