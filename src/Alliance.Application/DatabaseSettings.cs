@@ -45,10 +45,13 @@ public sealed record DatabaseSettings(DatabaseProvider Provider, string Connecti
         throw new InvalidOperationException($"Database:Provider '{name}' is not known. Use Sqlite (the default, an embedded file in the data folder) or Postgres.");
     }
 
-    /// <summary>Applies this provider to a context's options.</summary>
-    public void Apply(DbContextOptionsBuilder builder) => _ = Provider switch
+    /// <summary>
+    /// Applies this provider to a context's options. On SQLite, <paramref name="statements"/> (a long-running host's)
+    /// lends the contexts open connections that keep their compiled statements.
+    /// </summary>
+    public void Apply(DbContextOptionsBuilder builder, SqliteStatementPool? statements = null) => _ = Provider switch
     {
-        DatabaseProvider.Sqlite => SqliteDatabase.Use(builder, ConnectionString),
+        DatabaseProvider.Sqlite => SqliteDatabase.Use(builder, ConnectionString, statements),
         DatabaseProvider.Postgres => PostgresDatabase.Use(builder, ConnectionString),
         _ => throw new InvalidOperationException($"Unknown provider {Provider}."),
     };

@@ -6,15 +6,20 @@ namespace Alliance.Data.Sqlite;
 /// <summary>The embedded SQLite provider, with its own migrations.</summary>
 public static class SqliteDatabase
 {
-    /// <summary>Points the context at a SQLite database and this assembly's migrations.</summary>
-    public static DbContextOptionsBuilder Use(DbContextOptionsBuilder builder, string connectionString)
+    /// <summary>
+    /// Points the context at a SQLite database and this assembly's migrations. With <paramref name="statements"/>, the
+    /// context borrows open connections from it and their statements are compiled once (see <see cref="SqliteStatementPool"/>).
+    /// </summary>
+    public static DbContextOptionsBuilder Use(DbContextOptionsBuilder builder, string connectionString, SqliteStatementPool? statements = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
         // A list of ids is sent as one JSON parameter (json_each) rather than one parameter an id: the statement's text
         // then does not depend on the list's length, and EF Core builds its SQL once instead of at every execution.
-        return AllianceDbContext.WithModelPerProtector(builder.UseSqlite(connectionString, o => o
+        builder.UseSqlite(connectionString, o => o
             .MigrationsAssembly(typeof(SqliteDatabase).Assembly.GetName().Name)
-            .UseParameterizedCollectionMode(ParameterTranslationMode.Parameter)));
+            .UseParameterizedCollectionMode(ParameterTranslationMode.Parameter));
+        if (statements is not null) KeptStatements.Use(builder, statements);
+        return AllianceDbContext.WithModelPerProtector(builder);
     }
 }
 

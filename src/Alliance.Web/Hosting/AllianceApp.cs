@@ -3,6 +3,7 @@ using Alliance.Application;
 using Alliance.Application.Auditing;
 using Alliance.Application.Security;
 using Alliance.Data;
+using Alliance.Data.Sqlite;
 using Alliance.Domain;
 using Alliance.Web.Errors;
 using Alliance.Web.Features.Api;
@@ -48,7 +49,9 @@ public static class AllianceApp
         builder.Services.AddHttpContextAccessor();
         // A context for each request, taken from a pool: setting up EF Core's services for every request was a twentieth of
         // the server's time under load (docs/performance.md). Its options (the provider and connection string) are built once.
-        builder.Services.AddAllianceDbContext((sp, options) => sp.GetRequiredService<DatabaseSettings>().Apply(options), pooled: true);
+        // On SQLite they borrow open connections that keep their compiled statements (closed when the host stops).
+        builder.Services.AddSingleton<SqliteStatementPool>();
+        builder.Services.AddAllianceDbContext((sp, options) => sp.GetRequiredService<DatabaseSettings>().Apply(options, sp.GetRequiredService<SqliteStatementPool>()), pooled: true);
 
         builder.Services.AddIdentityCore<StaffUser>(o =>
             {

@@ -1,5 +1,6 @@
 using Alliance.Application;
 using Alliance.Data;
+using Alliance.Data.Sqlite;
 using Alliance.Web.Security;
 
 namespace Alliance.Web.Hosting;
@@ -10,7 +11,7 @@ namespace Alliance.Web.Hosting;
 /// the tables that need it (<see cref="StatisticsRefresh.Periodic"/>), usually none. A database that was empty at the
 /// start gets its statistics within ten minutes of filling. Nothing to do on PostgreSQL.
 /// </summary>
-internal sealed partial class DatabaseStatistics(IServiceScopeFactory scopes, DatabaseSettings settings, ILogger<DatabaseStatistics> log) : BackgroundService
+internal sealed partial class DatabaseStatistics(IServiceScopeFactory scopes, DatabaseSettings settings, SqliteStatementPool statements, ILogger<DatabaseStatistics> log) : BackgroundService
 {
     internal static readonly TimeSpan Interval = TimeSpan.FromMinutes(10);
 
@@ -27,6 +28,8 @@ internal sealed partial class DatabaseStatistics(IServiceScopeFactory scopes, Da
                     await using var scope = scopes.CreateAsyncScope();
                     scope.ServiceProvider.GetRequiredService<HttpTenantContext>().ActFor(FixedTenant.Operator);
                     await DatabaseSettings.RefreshStatisticsAsync(scope.ServiceProvider.GetRequiredService<AllianceDbContext>(), StatisticsRefresh.Periodic, stoppingToken);
+                    // Statements kept compiled were planned with the statistics before; they are compiled again.
+                    statements.Expire();
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {

@@ -1,0 +1,230 @@
+using Alliance.Application;
+using Alliance.Data.Sqlite;
+using Alliance.Domain;
+using Alliance.Testing;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using SQLitePCL;
+using static Alliance.Data.Tests.Seed;
+
+namespace Alliance.Data.Tests;
+
+/// <summary>
+/// The web server's contexts borrow open SQLite connections that keep their compiled statements
+/// (<see cref="SqliteStatementPool"/>): a query run again is bound and run, not compiled again, and nothing else about
+/// reading and writing changes: transactions commit and roll back, a failed statement leaves the connection usable, and
+/// a connection left inside a transaction is not lent again.
+/// </summary>
+[Trait("Capability", "Proof")]
+public sealed class KeptStatementsTests
+{
+    /// <summary>SQLITE_READ: the authorizer's question about reading a column.</summary>
+    private const int ReadColumn = 20;
+
+    [Fact]
+    public async Task AQueryRunAgainInAnotherContextRunsTheStatementCompiledTheFirstTime()
+    {
+        await using var database = await TestDatabase.CreateAsync(TestDatabase.Sqlite, migrate: false);
+        using var pool = new SqliteStatementPool();
+        var options = Options(database, pool);
+        await using (var db = AllianceDbContext.Create(options, FixedTenant.Operator))
+        {
+            await DatabaseSettings.MigrateAsync(db);
+            Agency(db, "Harbour");
+            Agency(db, "Lantern");
+            await db.SaveChangesAsync();
+        }
+
+        // SQLite asks its authorizer about a statement while compiling it, never while running it: the count of
+        // questions about reading the agencies' names is the count of compilations of the query below.
+        var compiled = 0;
+        await using (var db = AllianceDbContext.Create(options, FixedTenant.Operator))
+        {
+            await db.Database.OpenConnectionAsync();
+            raw.sqlite3_set_authorizer(((SqliteConnection)db.Database.GetDbConnection()).Handle, (_, action, table, column, _, _) =>
+            {
+                if (action == ReadColumn && table.utf8_to_string() == "agencies" && column.utf8_to_string() == "Name") compiled++;
+                return raw.SQLITE_OK;
+            }, null);
+            await db.Database.CloseConnectionAsync();
+        }
+
+        for (var i = 0; i < 5; i++)
+        {
+            await using var db = AllianceDbContext.Create(options, FixedTenant.Operator);
+            Assert.Equal(["Harbour", "Lantern"], await db.Agencies.OrderBy(a => a.Name).Select(a => a.Name).ToListAsync());
+        }
+
+        // One connection served every context, one after the other, and compiled the query once.
+        Assert.Equal(1, pool.Idle);
+        Assert.Equal(2, compiled); // the name is read twice: the column and the order
+        Assert.True(pool.Reused >= 4, $"reused {pool.Reused}");
+
+        // New statistics: the statement is compiled again, once.
+        pool.Expire();
+        for (var i = 0; i < 2; i++)
+        {
+            await using var db = AllianceDbContext.Create(options, FixedTenant.Operator);
+            Assert.Equal(2, await db.Agencies.Select(a => a.Name).OrderBy(n => n).CountAsync());
+            Assert.Equal(["Harbour", "Lantern"], await db.Agencies.OrderBy(a => a.Name).Select(a => a.Name).ToListAsync());
+        }
+        Assert.Equal(4, compiled);
+    }
+
+    [Fact]
+    public async Task ATransactionCommitsAndRollsBackOnTheBorrowedConnection()
+    {
+        await using var database = await TestDatabase.CreateAsync(TestDatabase.Sqlite);
+        using var pool = new SqliteStatementPool();
+        var options = Options(database, pool);
+
+        foreach (var (name, commit) in new[] { ("Rolled back", false), ("Committed", true), ("Rolled back too", false) })
+        {
+            await using var db = AllianceDbContext.Create(options, FixedTenant.Operator);
+            await using var transaction = await db.Database.BeginTransactionAsync();
+            Agency(db, name);
+            await db.SaveChangesAsync();
+            // Read inside the transaction, by a statement kept from the earlier rounds: it sees the row not yet committed.
+            Assert.Contains(name, await db.Agencies.Select(a => a.Name).ToListAsync());
+            if (commit) await transaction.CommitAsync();
+            else await transaction.RollbackAsync();
+        }
+
+        await using (var db = AllianceDbContext.Create(options, FixedTenant.Operator))
+            Assert.Equal(["Committed"], await db.Agencies.Select(a => a.Name).ToListAsync());
+        Assert.Equal(1, pool.Idle);
+        Assert.True(pool.Reused > 0);
+    }
+
+    [Fact]
+    public async Task AConnectionGivenBackInsideATransactionIsClosedNotLentAgain()
+    {
+        await using var database = await TestDatabase.CreateAsync(TestDatabase.Sqlite);
+        using var pool = new SqliteStatementPool();
+        var options = Options(database, pool);
+
+        await using (var db = AllianceDbContext.Create(options, FixedTenant.Operator))
+        {
+            // A transaction begun in SQL, past EF Core, and never ended: it holds the write lock.
+            await db.Database.OpenConnectionAsync();
+            await db.Database.ExecuteSqlRawAsync("BEGIN IMMEDIATE");
+            await db.Database.ExecuteSqlRawAsync("CREATE TABLE never_committed (x INTEGER)");
+            await db.Database.CloseConnectionAsync();
+        }
+        Assert.Equal(0, pool.Idle);
+
+        // The lock went with the connection: another context writes at once.
+        await using (var db = AllianceDbContext.Create(options, FixedTenant.Operator))
+        {
+            db.Database.SetCommandTimeout(2);
+            Agency(db, "Written after");
+            await db.SaveChangesAsync();
+        }
+        Assert.Equal(1, pool.Idle);
+        await using (var db = AllianceDbContext.Create(options, FixedTenant.Operator))
+        {
+            Assert.Equal(["Written after"], await db.Agencies.Select(a => a.Name).ToListAsync());
+            Assert.Equal(0, await db.Database.SqlQueryRaw<int>("SELECT count(*) AS \"Value\" FROM sqlite_master WHERE name = 'never_committed'").SingleAsync());
+        }
+        Assert.Equal(1, pool.Idle);
+    }
+
+    [Fact]
+    public async Task AFailedStatementLeavesTheConnectionToBeLentAgain()
+    {
+        await using var database = await TestDatabase.CreateAsync(TestDatabase.Sqlite);
+        using var pool = new SqliteStatementPool();
+        var options = Options(database, pool);
+        await using (var db = AllianceDbContext.Create(options, FixedTenant.Operator))
+        {
+            Agency(db, "Harbour");
+            await db.SaveChangesAsync();
+        }
+
+        for (var i = 0; i < 3; i++)
+        {
+            await using var db = AllianceDbContext.Create(options, FixedTenant.Operator);
+            // Fails while running (the statement compiles): the same every time, never "in use".
+            var failure = await Assert.ThrowsAsync<SqliteException>(() => db.Database.SqlQueryRaw<int>("SELECT CAST(abs(-9223372036854775807 - 1) AS INTEGER) AS \"Value\"").ToListAsync());
+            Assert.Contains("integer overflow", failure.Message, StringComparison.Ordinal);
+            Assert.Equal(["Harbour"], await db.Agencies.Select(a => a.Name).ToListAsync());
+        }
+        Assert.Equal(1, pool.Idle);
+    }
+
+    [Fact]
+    public async Task AQueryRunWhileTheSameQueryIsReadingRunsOnACommandOfItsOwn()
+    {
+        await using var database = await TestDatabase.CreateAsync(TestDatabase.Sqlite);
+        using var pool = new SqliteStatementPool();
+        var options = Options(database, pool);
+        await using (var db = AllianceDbContext.Create(options, FixedTenant.Operator))
+        {
+            Agency(db, "Harbour");
+            Agency(db, "Lantern");
+            await db.SaveChangesAsync();
+        }
+
+        await using (var db = AllianceDbContext.Create(options, FixedTenant.Operator))
+        {
+            var pairs = new List<string>();
+            await foreach (var outer in db.Agencies.AsNoTracking().OrderBy(a => a.Name).Select(a => a.Name).AsAsyncEnumerable())
+                foreach (var inner in await db.Agencies.AsNoTracking().OrderBy(a => a.Name).Select(a => a.Name).ToListAsync())
+                    pairs.Add($"{outer}/{inner}");
+            Assert.Equal(["Harbour/Harbour", "Harbour/Lantern", "Lantern/Harbour", "Lantern/Lantern"], pairs);
+        }
+        // Both commands were done with: the connection was clean and kept.
+        Assert.Equal(1, pool.Idle);
+    }
+
+    [Fact]
+    public async Task ContextsReadingAndWritingAtOnceEachBorrowTheirOwnConnection()
+    {
+        await using var database = await TestDatabase.CreateAsync(TestDatabase.Sqlite);
+        using var pool = new SqliteStatementPool();
+        var options = Options(database, pool);
+
+        await Task.WhenAll(Enumerable.Range(0, 6).Select(worker => Task.Run(async () =>
+        {
+            for (var i = 0; i < 20; i++)
+            {
+                await using var db = AllianceDbContext.Create(options, FixedTenant.Operator);
+                Agency(db, $"Agency {worker}-{i}");
+                await SqliteWriterTurns.RunAsync(db.Database, () => db.SaveChangesAsync(), CancellationToken.None);
+                Assert.Equal(i + 1, await db.Agencies.CountAsync(a => a.Name.StartsWith($"Agency {worker}-")));
+            }
+        })));
+
+        await using (var db = AllianceDbContext.Create(options, FixedTenant.Operator))
+            Assert.Equal(120, await db.Agencies.CountAsync());
+        Assert.InRange(pool.Idle, 1, 8);
+    }
+
+    [Fact]
+    public async Task TheConnectionsCloseWithThePool()
+    {
+        await using var database = await TestDatabase.CreateAsync(TestDatabase.Sqlite);
+        var pool = new SqliteStatementPool();
+        var options = Options(database, pool);
+        await using var db = AllianceDbContext.Create(options, FixedTenant.Operator);
+        await db.Database.OpenConnectionAsync();
+        var lent = (SqliteConnection)db.Database.GetDbConnection();
+        await using (var other = AllianceDbContext.Create(options, FixedTenant.Operator))
+            Assert.Equal(0, await other.Agencies.CountAsync());
+        Assert.Equal(1, pool.Idle);
+
+        pool.Dispose();
+        Assert.Equal(0, pool.Idle);
+        // The connection lent out is closed when it comes back.
+        Assert.Equal(System.Data.ConnectionState.Open, lent.State);
+        await db.Database.CloseConnectionAsync();
+        Assert.Equal(System.Data.ConnectionState.Closed, lent.State);
+    }
+
+    private static DbContextOptions<AllianceDbContext> Options(TestDatabase database, SqliteStatementPool pool)
+    {
+        var builder = new DbContextOptionsBuilder<AllianceDbContext>();
+        database.Settings.Apply(builder, pool);
+        return builder.Options;
+    }
+}
