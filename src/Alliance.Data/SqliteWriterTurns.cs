@@ -28,6 +28,12 @@ public static class SqliteWriterTurns
     public static TimeSpan Patience { get; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
+    /// Whether the last writer's thread started was given precedence over the request threads
+    /// (<see cref="WriterPrecedence"/>); false until one has started, and where the system does not allow it.
+    /// </summary>
+    public static bool HasPrecedence { get; private set; }
+
+    /// <summary>
     /// Runs <paramref name="work"/> in this writer's turn on the context's SQLite database. Work for another provider, work
     /// inside a transaction already open (which has its turn), and work asked for from inside a turn run at once.
     /// </summary>
@@ -76,6 +82,8 @@ public static class SqliteWriterTurns
         private void Loop()
         {
             t_onWriter = true;
+            // Every write waits for this thread: it runs before the request threads when the system allows it.
+            HasPrecedence = WriterPrecedence.TryTake();
             foreach (var turn in _queue.GetConsumingEnumerable())
                 turn.Run();
         }

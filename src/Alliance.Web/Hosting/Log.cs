@@ -8,4 +8,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 2, Level = LogLevel.Information, Message = "Database ready ({Provider})")]
     public static partial void DatabaseReady(ILogger logger, Alliance.Application.DatabaseProvider provider);
+
+    [LoggerMessage(EventId = 3, Level = LogLevel.Warning, Message = "The SQLite writer's thread could not be given precedence over the request threads (it needs root, CAP_SYS_NICE or a nice limit such as systemd's LimitNICE=-10); under heavy load, answers and other writes wait for the CPU behind the requests")]
+    public static partial void WriterWithoutPrecedence(ILogger logger);
 }

@@ -73,6 +73,8 @@ public static class Startup
         var log = scope.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger("Alliance");
         var settings = scope.ServiceProvider.GetRequiredService<DatabaseSettings>();
         await DatabaseSettings.MigrateAsync(db).ConfigureAwait(false);
+        // The migrations' statements are let go, and what is compiled from now on is planned with the new statistics.
+        app.Services.GetRequiredService<Alliance.Data.Sqlite.SqliteStatementPool>().Expire();
         // Reads or creates the key ring now, outside any transaction a request opens later.
         scope.ServiceProvider.GetRequiredService<ISensitiveTextProtector>().Protect(string.Empty);
         await scope.ServiceProvider.GetRequiredService<StaffAccounts>().EnsureRolesAsync().ConfigureAwait(false);
@@ -108,5 +110,8 @@ public static class Startup
             Console.WriteLine(banner.ToString());
         });
         Log.DatabaseReady(log, settings.Provider);
+        // The start has written (the migrations' history, the roles): the writer's thread exists and said how it runs.
+        if (settings.Provider == DatabaseProvider.Sqlite && OperatingSystem.IsLinux() && !SqliteWriterTurns.HasPrecedence)
+            Log.WriterWithoutPrecedence(log);
     }
 }
