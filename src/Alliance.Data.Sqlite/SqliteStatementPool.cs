@@ -214,11 +214,14 @@ internal sealed class KeptCommand(string text, SqliteConnection connection) : Sq
     /// <summary>Handed out and not yet disposed by its user.</summary>
     public bool InUse { get; set; }
 
-    /// <summary>Finalizes the statements: the command is no longer kept.</summary>
+    /// <summary>
+    /// Lets the command go: its statements are finalized now, or, while its user still has it (a reader open on it),
+    /// when that user disposes it.
+    /// </summary>
     public void Release()
     {
         _released = true;
-        Dispose();
+        if (!InUse) Dispose();
     }
 
     protected override void Dispose(bool disposing)

@@ -175,6 +175,20 @@ public sealed class KeptStatementsTests
         }
         // Both commands were done with: the connection was clean and kept.
         Assert.Equal(1, pool.Idle);
+
+        // New statistics while a query is reading: the statements are let go, the one still reading when it is done.
+        await using (var db = AllianceDbContext.Create(options, FixedTenant.Operator))
+        {
+            var read = new List<string>();
+            await foreach (var outer in db.Agencies.AsNoTracking().OrderBy(a => a.Name).Select(a => a.Name).AsAsyncEnumerable())
+            {
+                pool.Expire();
+                Assert.Equal(2, await db.Agencies.CountAsync());
+                read.Add(outer);
+            }
+            Assert.Equal(["Harbour", "Lantern"], read);
+        }
+        Assert.Equal(1, pool.Idle);
     }
 
     [Fact]
