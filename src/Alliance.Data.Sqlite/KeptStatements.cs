@@ -85,6 +85,8 @@ internal static class KeptStatements
                 base.OpenDbConnection(errorsExpected);
                 return;
             }
+            // A borrowed connection closed behind EF Core's back is given back (and, being closed, let go).
+            GiveBack();
             // A connection made as EF Core makes its own: its SQL functions and the context's command timeout.
             Kept = _pool.Rent(() => (SqliteConnection)CreateDbConnection());
         }

@@ -35,6 +35,7 @@ public sealed class SqliteStatementPool : IDisposable
     private int _generation;
     private long _compiled;
     private long _reused;
+    private int _lent;
     private bool _disposed;
 
     /// <summary>How many times a statement was compiled for a connection (its first run there).</summary>
@@ -42,6 +43,9 @@ public sealed class SqliteStatementPool : IDisposable
 
     /// <summary>How many times a statement already compiled on a connection was run again.</summary>
     public long Reused => Interlocked.Read(ref _reused);
+
+    /// <summary>How many connections are lent out now (each given back when its context closes its connection).</summary>
+    public int Lent => Volatile.Read(ref _lent);
 
     /// <summary>How many open connections wait to be lent.</summary>
     public int Idle
@@ -68,6 +72,7 @@ public sealed class SqliteStatementPool : IDisposable
             {
                 var kept = _idle[^1];
                 _idle.RemoveAt(_idle.Count - 1);
+                Interlocked.Increment(ref _lent);
                 return kept;
             }
         }
@@ -81,6 +86,7 @@ public sealed class SqliteStatementPool : IDisposable
             connection.Dispose();
             throw;
         }
+        Interlocked.Increment(ref _lent);
         return new KeptConnection(this, connection);
     }
 
@@ -91,6 +97,7 @@ public sealed class SqliteStatementPool : IDisposable
         List<KeptConnection>? closing = null;
         lock (_lock)
         {
+            Interlocked.Decrement(ref _lent);
             if (!_disposed && kept.IsClean())
             {
                 kept.LastReturned = now;

@@ -57,6 +57,7 @@ public sealed class KeptStatementsTests
 
         // One connection served every context, one after the other, and compiled the query once.
         Assert.Equal(1, pool.Idle);
+        Assert.Equal(0, pool.Lent);
         Assert.Equal(2, compiled); // the name is read twice: the column and the order
         Assert.True(pool.Reused >= 4, $"reused {pool.Reused}");
 
@@ -127,6 +128,33 @@ public sealed class KeptStatementsTests
             Assert.Equal(0, await db.Database.SqlQueryRaw<int>("SELECT count(*) AS \"Value\" FROM sqlite_master WHERE name = 'never_committed'").SingleAsync());
         }
         Assert.Equal(1, pool.Idle);
+    }
+
+    [Fact]
+    public async Task ABorrowedConnectionClosedBehindEfCoresBackIsLetGo()
+    {
+        await using var database = await TestDatabase.CreateAsync(TestDatabase.Sqlite);
+        using var pool = new SqliteStatementPool();
+        var options = Options(database, pool);
+
+        await using (var db = AllianceDbContext.Create(options, FixedTenant.Operator))
+        {
+            Agency(db, "Harbour");
+            await db.SaveChangesAsync();
+            await db.Database.OpenConnectionAsync();
+            var borrowed = db.Database.GetDbConnection();
+            Assert.Equal(1, await db.Agencies.CountAsync());
+            await borrowed.CloseAsync();
+            // EF Core opens the context's connection again: another one is borrowed, and the closed one is not kept.
+            Assert.Equal(["Harbour"], await db.Agencies.Select(a => a.Name).ToListAsync());
+            Assert.NotSame(borrowed, db.Database.GetDbConnection());
+            await db.Database.CloseConnectionAsync();
+        }
+        // Both were given back: the closed one let go, the other kept.
+        Assert.Equal(0, pool.Lent);
+        Assert.Equal(1, pool.Idle);
+        await using (var db = AllianceDbContext.Create(options, FixedTenant.Operator))
+            Assert.Equal(1, await db.Agencies.CountAsync());
     }
 
     [Fact]
@@ -212,6 +240,7 @@ public sealed class KeptStatementsTests
         await using (var db = AllianceDbContext.Create(options, FixedTenant.Operator))
             Assert.Equal(120, await db.Agencies.CountAsync());
         Assert.InRange(pool.Idle, 1, 8);
+        Assert.Equal(0, pool.Lent);
     }
 
     [Fact]
