@@ -102,17 +102,17 @@ public sealed class SqliteStatementPool : IDisposable
             {
                 kept.LastReturned = now;
                 _idle.Add(kept);
-                kept = null!;
             }
+            else (closing ??= []).Add(kept);
             var stale = 0;
             while (stale < _idle.Count && now - _idle[stale].LastReturned > (long)Unused.TotalMilliseconds) stale++;
             if (stale > 0)
             {
-                closing = _idle.GetRange(0, stale);
+                (closing ??= []).AddRange(_idle.Take(stale));
                 _idle.RemoveRange(0, stale);
             }
         }
-        kept?.Dispose();
+        // Closed outside the lock: closing finalizes statements and may roll back.
         closing?.ForEach(c => c.Dispose());
     }
 

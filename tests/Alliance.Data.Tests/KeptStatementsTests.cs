@@ -24,10 +24,9 @@ public sealed class KeptStatementsTests
     [Fact]
     public async Task AQueryRunAgainInAnotherContextRunsTheStatementCompiledTheFirstTime()
     {
-        await using var database = await TestDatabase.CreateAsync(TestDatabase.Sqlite, migrate: false);
-        using var pool = new SqliteStatementPool();
-        var options = Options(database, pool);
-        await using (var db = AllianceDbContext.Create(options, FixedTenant.Operator))
+        await using var pooled = await Pooled.UnmigratedAsync();
+        var pool = pooled.Pool;
+        await using (var db = pooled.Open())
         {
             await DatabaseSettings.MigrateAsync(db);
             Agency(db, "Harbour");
@@ -38,7 +37,7 @@ public sealed class KeptStatementsTests
         // SQLite asks its authorizer about a statement while compiling it, never while running it: the count of
         // questions about reading the agencies' names is the count of compilations of the query below.
         var compiled = 0;
-        await using (var db = AllianceDbContext.Create(options, FixedTenant.Operator))
+        await using (var db = pooled.Open())
         {
             await db.Database.OpenConnectionAsync();
             raw.sqlite3_set_authorizer(((SqliteConnection)db.Database.GetDbConnection()).Handle, (_, action, table, column, _, _) =>
@@ -51,7 +50,7 @@ public sealed class KeptStatementsTests
 
         for (var i = 0; i < 5; i++)
         {
-            await using var db = AllianceDbContext.Create(options, FixedTenant.Operator);
+            await using var db = pooled.Open();
             Assert.Equal(["Harbour", "Lantern"], await db.Agencies.OrderBy(a => a.Name).Select(a => a.Name).ToListAsync());
         }
 
@@ -65,7 +64,7 @@ public sealed class KeptStatementsTests
         pool.Expire();
         for (var i = 0; i < 2; i++)
         {
-            await using var db = AllianceDbContext.Create(options, FixedTenant.Operator);
+            await using var db = pooled.Open();
             Assert.Equal(2, await db.Agencies.Select(a => a.Name).OrderBy(n => n).CountAsync());
             Assert.Equal(["Harbour", "Lantern"], await db.Agencies.OrderBy(a => a.Name).Select(a => a.Name).ToListAsync());
         }
@@ -75,13 +74,12 @@ public sealed class KeptStatementsTests
     [Fact]
     public async Task ATransactionCommitsAndRollsBackOnTheBorrowedConnection()
     {
-        await using var database = await TestDatabase.CreateAsync(TestDatabase.Sqlite);
-        using var pool = new SqliteStatementPool();
-        var options = Options(database, pool);
+        await using var pooled = await Pooled.CreateAsync();
+        var pool = pooled.Pool;
 
         foreach (var (name, commit) in new[] { ("Rolled back", false), ("Committed", true), ("Rolled back too", false) })
         {
-            await using var db = AllianceDbContext.Create(options, FixedTenant.Operator);
+            await using var db = pooled.Open();
             await using var transaction = await db.Database.BeginTransactionAsync();
             Agency(db, name);
             await db.SaveChangesAsync();
@@ -91,7 +89,7 @@ public sealed class KeptStatementsTests
             else await transaction.RollbackAsync();
         }
 
-        await using (var db = AllianceDbContext.Create(options, FixedTenant.Operator))
+        await using (var db = pooled.Open())
             Assert.Equal(["Committed"], await db.Agencies.Select(a => a.Name).ToListAsync());
         Assert.Equal(1, pool.Idle);
         Assert.True(pool.Reused > 0);
@@ -100,11 +98,10 @@ public sealed class KeptStatementsTests
     [Fact]
     public async Task AConnectionGivenBackInsideATransactionIsClosedNotLentAgain()
     {
-        await using var database = await TestDatabase.CreateAsync(TestDatabase.Sqlite);
-        using var pool = new SqliteStatementPool();
-        var options = Options(database, pool);
+        await using var pooled = await Pooled.CreateAsync();
+        var pool = pooled.Pool;
 
-        await using (var db = AllianceDbContext.Create(options, FixedTenant.Operator))
+        await using (var db = pooled.Open())
         {
             // A transaction begun in SQL, past EF Core, and never ended: it holds the write lock.
             await db.Database.OpenConnectionAsync();
@@ -115,14 +112,14 @@ public sealed class KeptStatementsTests
         Assert.Equal(0, pool.Idle);
 
         // The lock went with the connection: another context writes at once.
-        await using (var db = AllianceDbContext.Create(options, FixedTenant.Operator))
+        await using (var db = pooled.Open())
         {
             db.Database.SetCommandTimeout(2);
             Agency(db, "Written after");
             await db.SaveChangesAsync();
         }
         Assert.Equal(1, pool.Idle);
-        await using (var db = AllianceDbContext.Create(options, FixedTenant.Operator))
+        await using (var db = pooled.Open())
         {
             Assert.Equal(["Written after"], await db.Agencies.Select(a => a.Name).ToListAsync());
             Assert.Equal(0, await db.Database.SqlQueryRaw<int>("SELECT count(*) AS \"Value\" FROM sqlite_master WHERE name = 'never_committed'").SingleAsync());
@@ -133,11 +130,10 @@ public sealed class KeptStatementsTests
     [Fact]
     public async Task ABorrowedConnectionClosedBehindEfCoresBackIsLetGo()
     {
-        await using var database = await TestDatabase.CreateAsync(TestDatabase.Sqlite);
-        using var pool = new SqliteStatementPool();
-        var options = Options(database, pool);
+        await using var pooled = await Pooled.CreateAsync();
+        var pool = pooled.Pool;
 
-        await using (var db = AllianceDbContext.Create(options, FixedTenant.Operator))
+        await using (var db = pooled.Open())
         {
             Agency(db, "Harbour");
             await db.SaveChangesAsync();
@@ -153,25 +149,19 @@ public sealed class KeptStatementsTests
         // Both were given back: the closed one let go, the other kept.
         Assert.Equal(0, pool.Lent);
         Assert.Equal(1, pool.Idle);
-        await using (var db = AllianceDbContext.Create(options, FixedTenant.Operator))
+        await using (var db = pooled.Open())
             Assert.Equal(1, await db.Agencies.CountAsync());
     }
 
     [Fact]
     public async Task AFailedStatementLeavesTheConnectionToBeLentAgain()
     {
-        await using var database = await TestDatabase.CreateAsync(TestDatabase.Sqlite);
-        using var pool = new SqliteStatementPool();
-        var options = Options(database, pool);
-        await using (var db = AllianceDbContext.Create(options, FixedTenant.Operator))
-        {
-            Agency(db, "Harbour");
-            await db.SaveChangesAsync();
-        }
+        await using var pooled = await Pooled.CreateAsync("Harbour");
+        var pool = pooled.Pool;
 
         for (var i = 0; i < 3; i++)
         {
-            await using var db = AllianceDbContext.Create(options, FixedTenant.Operator);
+            await using var db = pooled.Open();
             // Fails while running (the statement compiles): the same every time, never "in use".
             var failure = await Assert.ThrowsAsync<SqliteException>(() => db.Database.SqlQueryRaw<int>("SELECT CAST(abs(-9223372036854775807 - 1) AS INTEGER) AS \"Value\"").ToListAsync());
             Assert.Contains("integer overflow", failure.Message, StringComparison.Ordinal);
@@ -183,17 +173,10 @@ public sealed class KeptStatementsTests
     [Fact]
     public async Task AQueryRunWhileTheSameQueryIsReadingRunsOnACommandOfItsOwn()
     {
-        await using var database = await TestDatabase.CreateAsync(TestDatabase.Sqlite);
-        using var pool = new SqliteStatementPool();
-        var options = Options(database, pool);
-        await using (var db = AllianceDbContext.Create(options, FixedTenant.Operator))
-        {
-            Agency(db, "Harbour");
-            Agency(db, "Lantern");
-            await db.SaveChangesAsync();
-        }
+        await using var pooled = await Pooled.CreateAsync("Harbour", "Lantern");
+        var pool = pooled.Pool;
 
-        await using (var db = AllianceDbContext.Create(options, FixedTenant.Operator))
+        await using (var db = pooled.Open())
         {
             var pairs = new List<string>();
             await foreach (var outer in db.Agencies.AsNoTracking().OrderBy(a => a.Name).Select(a => a.Name).AsAsyncEnumerable())
@@ -205,7 +188,7 @@ public sealed class KeptStatementsTests
         Assert.Equal(1, pool.Idle);
 
         // New statistics while a query is reading: the statements are let go, the one still reading when it is done.
-        await using (var db = AllianceDbContext.Create(options, FixedTenant.Operator))
+        await using (var db = pooled.Open())
         {
             var read = new List<string>();
             await foreach (var outer in db.Agencies.AsNoTracking().OrderBy(a => a.Name).Select(a => a.Name).AsAsyncEnumerable())
@@ -222,22 +205,21 @@ public sealed class KeptStatementsTests
     [Fact]
     public async Task ContextsReadingAndWritingAtOnceEachBorrowTheirOwnConnection()
     {
-        await using var database = await TestDatabase.CreateAsync(TestDatabase.Sqlite);
-        using var pool = new SqliteStatementPool();
-        var options = Options(database, pool);
+        await using var pooled = await Pooled.CreateAsync();
+        var pool = pooled.Pool;
 
         await Task.WhenAll(Enumerable.Range(0, 6).Select(worker => Task.Run(async () =>
         {
             for (var i = 0; i < 20; i++)
             {
-                await using var db = AllianceDbContext.Create(options, FixedTenant.Operator);
+                await using var db = pooled.Open();
                 Agency(db, $"Agency {worker}-{i}");
                 await SqliteWriterTurns.RunAsync(db.Database, () => db.SaveChangesAsync(), CancellationToken.None);
                 Assert.Equal(i + 1, await db.Agencies.CountAsync(a => a.Name.StartsWith($"Agency {worker}-")));
             }
         })));
 
-        await using (var db = AllianceDbContext.Create(options, FixedTenant.Operator))
+        await using (var db = pooled.Open())
             Assert.Equal(120, await db.Agencies.CountAsync());
         Assert.InRange(pool.Idle, 1, 8);
         Assert.Equal(0, pool.Lent);
@@ -246,13 +228,12 @@ public sealed class KeptStatementsTests
     [Fact]
     public async Task TheConnectionsCloseWithThePool()
     {
-        await using var database = await TestDatabase.CreateAsync(TestDatabase.Sqlite);
-        var pool = new SqliteStatementPool();
-        var options = Options(database, pool);
-        await using var db = AllianceDbContext.Create(options, FixedTenant.Operator);
+        await using var pooled = await Pooled.CreateAsync();
+        var pool = pooled.Pool;
+        await using var db = pooled.Open();
         await db.Database.OpenConnectionAsync();
         var lent = (SqliteConnection)db.Database.GetDbConnection();
-        await using (var other = AllianceDbContext.Create(options, FixedTenant.Operator))
+        await using (var other = pooled.Open())
             Assert.Equal(0, await other.Agencies.CountAsync());
         Assert.Equal(1, pool.Idle);
 
@@ -264,10 +245,42 @@ public sealed class KeptStatementsTests
         Assert.Equal(System.Data.ConnectionState.Closed, lent.State);
     }
 
-    private static DbContextOptions<AllianceDbContext> Options(TestDatabase database, SqliteStatementPool pool)
+    /// <summary>A SQLite database for one test, a pool, and contexts that borrow from it.</summary>
+    private sealed class Pooled : IAsyncDisposable
     {
-        var builder = new DbContextOptionsBuilder<AllianceDbContext>();
-        database.Settings.Apply(builder, pool);
-        return builder.Options;
+        private readonly TestDatabase _database;
+        private readonly DbContextOptions<AllianceDbContext> _options;
+
+        private Pooled(TestDatabase database)
+        {
+            _database = database;
+            var builder = new DbContextOptionsBuilder<AllianceDbContext>();
+            database.Settings.Apply(builder, Pool);
+            _options = builder.Options;
+        }
+
+        public SqliteStatementPool Pool { get; } = new();
+
+        /// <summary>A migrated database holding the given agencies.</summary>
+        public static async Task<Pooled> CreateAsync(params string[] agencies)
+        {
+            var pooled = new Pooled(await TestDatabase.CreateAsync(TestDatabase.Sqlite));
+            if (agencies.Length == 0) return pooled;
+            await using var db = pooled.Open();
+            foreach (var name in agencies) Agency(db, name);
+            await db.SaveChangesAsync();
+            return pooled;
+        }
+
+        /// <summary>An empty database, to be migrated through the pool.</summary>
+        public static async Task<Pooled> UnmigratedAsync() => new(await TestDatabase.CreateAsync(TestDatabase.Sqlite, migrate: false));
+
+        public AllianceDbContext Open() => AllianceDbContext.Create(_options, FixedTenant.Operator);
+
+        public async ValueTask DisposeAsync()
+        {
+            Pool.Dispose();
+            await _database.DisposeAsync();
+        }
     }
 }
