@@ -37,6 +37,16 @@ public sealed class LoadSmokeTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(max, slowest[0].Groups[1].Value);
         Assert.All(slowest, m => Assert.InRange(int.Parse(m.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture), 0, 20));
         Assert.True(int.Parse(slowest[0].Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) >= int.Parse(slowest[2].Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture));
+        // Each tenth of the run: ten rates whose mean is the run's rate (tenths are equal), and ten p95s none above the max.
+        var tenths = System.Text.RegularExpressions.Regex.Match(text, @"by tenth of the run: requests a second ([\d ]+); p95 \(ms\) ([\d ]+)");
+        Assert.True(tenths.Success, text);
+        var rates = tenths.Groups[1].Value.Trim().Split(' ').Select(v => double.Parse(v, System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        var p95s = tenths.Groups[2].Value.Trim().Split(' ').Select(v => double.Parse(v, System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        Assert.Equal(10, rates.Count);
+        Assert.Equal(10, p95s.Count);
+        var rate = double.Parse(System.Text.RegularExpressions.Regex.Match(text, @"requests:\s+\d+ \((\d+) a second\)").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.InRange(rates.Average(), rate - 1, rate + 1);
+        Assert.All(p95s, p => Assert.InRange(p, 0, double.Parse(max, System.Globalization.CultureInfo.InvariantCulture) + 1));
     }
 
     [Fact]

@@ -27,7 +27,10 @@ internal sealed record LoadReport(
     long Requests, long Errors, TimeSpan Measured, double RequestsPerSecond, double P50, double P95, double P99, double Max,
     IReadOnlyDictionary<string, (long Count, double P50, double P95)> ByKind, IReadOnlyDictionary<string, long> ErrorsByKind,
     long? ServerPeakBytes, double ServerCpuSeconds, double GeneratorCpuSeconds, long Submissions, bool LinksRanOut,
-    IReadOnlyList<SlowRequest> Slowest);
+    IReadOnlyList<SlowRequest> Slowest, IReadOnlyList<Tenth> Tenths);
+
+/// <summary>One tenth of a run's measured time: requests a second and their p95 then (a run that slows as it goes shows it).</summary>
+internal sealed record Tenth(double RequestsPerSecond, double P95);
 
 /// <summary>One of a run's slowest requests: its kind, how long it took, and when it began, in seconds into the measured time.</summary>
 internal sealed record SlowRequest(string Kind, double Milliseconds, double AtSeconds);
@@ -153,6 +156,9 @@ internal sealed partial class LoadHarness(LoadOptions options, TextWriter output
             lines.Add(string.Create(CultureInfo.InvariantCulture, $"  server peak memory (VmHWM): {peak / 1024d / 1024d:0} MB"));
         lines.Add(string.Create(CultureInfo.InvariantCulture,
             $"  CPU over the measured time: server {r.ServerCpuSeconds:0.0} s ({100 * r.ServerCpuSeconds / r.Measured.TotalSeconds / cores:0}% of {cores} cores), load generator {r.GeneratorCpuSeconds:0.0} s ({100 * r.GeneratorCpuSeconds / r.Measured.TotalSeconds / cores:0}%)"));
+        if (r.Tenths.Count > 0)
+            lines.Add(string.Create(CultureInfo.InvariantCulture,
+                $"  by tenth of the run: requests a second {string.Join(' ', r.Tenths.Select(t => t.RequestsPerSecond.ToString("0", CultureInfo.InvariantCulture)))}; p95 (ms) {string.Join(' ', r.Tenths.Select(t => t.P95.ToString("0", CultureInfo.InvariantCulture)))}"));
         if (r.Slowest.Count > 0)
             lines.Add("  slowest:         " + string.Join("; ", r.Slowest.Select(s => string.Create(CultureInfo.InvariantCulture, $"{s.Kind} {s.Milliseconds:0} ms at {s.AtSeconds:0} s"))));
         foreach (var (kind, count) in r.ErrorsByKind.OrderBy(e => e.Key, StringComparer.Ordinal))
@@ -179,7 +185,21 @@ internal sealed partial class LoadHarness(LoadOptions options, TextWriter output
             byKind, errors, peak, serverCpu, generatorCpu, clients.Sum(c => c.Submissions), ranOut,
             // The slowest requests say what the longest waits were and when: a pause of the whole server shows as several at once.
             all.OrderByDescending(s => s.Milliseconds).Take(3)
-                .Select(s => new SlowRequest(s.Kind, s.Milliseconds, Math.Max(0, Stopwatch.GetElapsedTime(measuredFrom, s.StartedAt).TotalSeconds))).ToList());
+                .Select(s => new SlowRequest(s.Kind, s.Milliseconds, Math.Max(0, Stopwatch.GetElapsedTime(measuredFrom, s.StartedAt).TotalSeconds))).ToList(),
+            Tenths(all, measured, measuredFrom));
+    }
+
+    /// <summary>The requests of each tenth of the measured time, by when they began (the first ones began as it started).</summary>
+    private static List<Tenth> Tenths(List<Sample> all, TimeSpan measured, long measuredFrom)
+    {
+        var tenth = measured.TotalSeconds / 10;
+        if (tenth <= 0) return [];
+        var byTenth = all.ToLookup(s => Math.Clamp((int)(Stopwatch.GetElapsedTime(measuredFrom, s.StartedAt).TotalSeconds / tenth), 0, 9));
+        return Enumerable.Range(0, 10).Select(i =>
+        {
+            var sorted = byTenth[i].Select(s => s.Milliseconds).Order().ToArray();
+            return new Tenth(sorted.Length / tenth, Percentile(sorted, 0.95));
+        }).ToList();
     }
 
     private static double Percentile(double[] sorted, double p) =>
