@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Diagnostics;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
@@ -205,13 +206,13 @@ internal static class KeptStatements
             var logger = parameterObject.Logger;
             var startTime = DateTimeOffset.UtcNow;
             var announced = logger?.ShouldLogCommandCreate(startTime) ?? false;
-            var stopwatch = System.Diagnostics.Stopwatch.StartNew();
+            var started = Stopwatch.GetTimestamp();
             DbCommand command;
             if (announced)
             {
                 var creating = logger!.CommandCreating(connection, commandMethod, parameterObject.Context, commandId, connection.ConnectionId, startTime, parameterObject.CommandSource);
                 command = creating.HasResult ? creating.Result : kept.Command(CommandText);
-                command = logger.CommandCreated(connection, command, commandMethod, parameterObject.Context, commandId, connection.ConnectionId, startTime, stopwatch.Elapsed, parameterObject.CommandSource);
+                command = logger.CommandCreated(connection, command, commandMethod, parameterObject.Context, commandId, connection.ConnectionId, startTime, Stopwatch.GetElapsedTime(started), parameterObject.CommandSource);
             }
             else command = kept.Command(CommandText);
             command.CommandText = CommandText;
@@ -220,7 +221,7 @@ internal static class KeptStatements
             for (var i = 0; i < Parameters.Count; i++)
                 Parameters[i].AddDbParameter(command, parameterObject.ParameterValues);
             if (announced)
-                command = logger!.CommandInitialized(connection, command, commandMethod, parameterObject.Context, commandId, connection.ConnectionId, startTime, stopwatch.Elapsed, parameterObject.CommandSource);
+                command = logger!.CommandInitialized(connection, command, commandMethod, parameterObject.Context, commandId, connection.ConnectionId, startTime, Stopwatch.GetElapsedTime(started), parameterObject.CommandSource);
             return command;
         }
     }
