@@ -150,8 +150,8 @@ internal static class KeptStatements
     }
 
     /// <summary>
-    /// EF Core's command, run on a borrowed connection by the command kept there for its text. When EF Core's command
-    /// events are listened to (interceptors, diagnostics), it creates its command itself, so they all take place.
+    /// EF Core's command, run on a borrowed connection by the command kept there for its text. Its creation is announced
+    /// to EF Core's interceptors and diagnostics as EF Core's own would be, with the kept command.
     /// </summary>
     private sealed class Command(RelationalCommandBuilderDependencies dependencies, string commandText, string logCommandText, IReadOnlyList<IRelationalParameter> parameters)
         : RelationalCommand(dependencies, commandText, logCommandText, parameters)

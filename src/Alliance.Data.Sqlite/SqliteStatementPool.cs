@@ -179,7 +179,7 @@ internal sealed class KeptConnection(SqliteStatementPool pool, SqliteConnection 
     /// <summary>No transaction open and no kept statement still in use: the connection can be lent again as it is.</summary>
     public bool IsClean()
     {
-        if (Connection.State != System.Data.ConnectionState.Open || raw.sqlite3_get_autocommit(Connection.Handle) == 0) return false;
+        if (Connection.State != System.Data.ConnectionState.Open || InsideTransaction) return false;
         foreach (var kept in _statements.Values)
             if (kept.InUse) return false;
         return true;
@@ -191,7 +191,7 @@ internal sealed class KeptConnection(SqliteStatementPool pool, SqliteConnection 
         ReleaseAll();
         // A transaction begun in SQL and never ended is rolled back here: closing hands the database handle back to
         // Microsoft.Data.Sqlite's own pool as it is, and the next connection made would find itself inside it.
-        if (Connection.State == System.Data.ConnectionState.Open && raw.sqlite3_get_autocommit(Connection.Handle) == 0)
+        if (InsideTransaction)
         {
             try
             {
@@ -205,6 +205,10 @@ internal sealed class KeptConnection(SqliteStatementPool pool, SqliteConnection 
         }
         Connection.Dispose();
     }
+
+    /// <summary>Open, and inside a transaction (SQLite is out of its autocommit mode).</summary>
+    private bool InsideTransaction =>
+        Connection.State == System.Data.ConnectionState.Open && raw.sqlite3_get_autocommit(Connection.Handle) == 0;
 
     private void ReleaseAll()
     {
