@@ -13,6 +13,7 @@ public static class SqliteDatabase
     public static DbContextOptionsBuilder Use(DbContextOptionsBuilder builder, string connectionString, SqliteStatementPool? statements = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
+        SqliteLibrary.Prepare();
         // A list of ids is sent as one JSON parameter (json_each) rather than one parameter an id: the statement's text
         // then does not depend on the list's length, and EF Core builds its SQL once instead of at every execution.
         builder.UseSqlite(connectionString, o => o
