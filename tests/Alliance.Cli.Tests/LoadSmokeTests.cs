@@ -27,6 +27,7 @@ public sealed class LoadSmokeTests(ITestOutputHelper output) : IDisposable
         Assert.True(code == 0, text + stderr);
         Assert.Contains("errors: 0", text, StringComparison.Ordinal);
         Assert.Contains("Result: no errors.", text, StringComparison.Ordinal);
+        Assert.Contains("offered:         as fast as answered", text, StringComparison.Ordinal);
         Assert.Matches(@"page: case\s+[1-9]", text);
         Assert.Matches(@"api: read\s+[1-9]", text);
         Assert.Matches(@"form: answer\s+[1-9]", text);
@@ -47,6 +48,26 @@ public sealed class LoadSmokeTests(ITestOutputHelper output) : IDisposable
         var rate = double.Parse(System.Text.RegularExpressions.Regex.Match(text, @"requests:\s+\d+ \((\d+) a second\)").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
         Assert.InRange(rates.Average(), rate - 1, rate + 1);
         Assert.All(p95s, p => Assert.InRange(p, 0, double.Parse(max, System.Globalization.CultureInfo.InvariantCulture) + 1));
+    }
+
+    [Fact]
+    public async Task AtAGivenRateTheClientsOfferThatManyRequestsASecond()
+    {
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+
+        // Four clients sharing 40 requests a second: each takes a turn every 100 ms, which the demo agency's server keeps up with.
+        var code = await CliApp.RunAsync(["prove", "load", "--clients", "4", "--rate", "40", "--duration", "10", "--warmup", "2", "--links", "100", "--data", _folder], stdout, stderr);
+
+        var text = stdout.ToString();
+        output.WriteLine(text);
+        Assert.True(code == 0, text + stderr);
+        Assert.Contains("--rate 40", text, StringComparison.Ordinal);
+        Assert.Contains("offered:         40 requests a second", text, StringComparison.Ordinal);
+        Assert.Contains("Result: no errors.", text, StringComparison.Ordinal);
+        // Paced, not as fast as answered: the run's rate is the rate offered (a closed loop here would be hundreds a second).
+        var rate = double.Parse(System.Text.RegularExpressions.Regex.Match(text, @"requests:\s+\d+ \((\d+) a second\)").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.InRange(rate, 34, 42);
     }
 
     [Fact]

@@ -61,21 +61,26 @@ internal static class ProveCommand
         var duration = new Option<int>("--duration") { Description = "Seconds the mix is held and measured.", DefaultValueFactory = _ => 600 };
         var warmup = new Option<int>("--warmup") { Description = "Seconds of load before measuring starts.", DefaultValueFactory = _ => 10 };
         var cases = new Option<int>("--cases") { Description = "Families to add to the demo agency first, thirty to a therapist (the target is 100000).", DefaultValueFactory = _ => 0 };
-        var links = new Option<int?>("--links") { Description = "Questionnaires to mint links for in advance (default: enough for the duration at the target pace of 1,000 requests a second, a twentieth of them answers)." };
+        var links = new Option<int?>("--links") { Description = "Questionnaires to mint links for in advance (default: enough for the duration at --rate, or at 1,200 requests a second without it, a twentieth of them answers)." };
         var reuse = new Option<bool>("--reuse")
         {
             Description = "Run again on the data folder of an earlier load run (its agency already grown to --cases families) instead of a new one: seeding 100,000 families takes a while.",
         };
+        var rate = new Option<int?>("--rate")
+        {
+            Description = "Requests a second offered by all the clients together, each client at an even pace, latency counted from each request's turn (default: each client sends its next request as soon as the last is answered, which finds the server's capacity).",
+        };
         var load = new Command("load", "Hold a realistic mix (70% pages, 20% API reads, 10% questionnaire submissions) from concurrent clients over HTTPS and report requests a second, latency percentiles, errors and the server's peak memory.")
         {
-            provider, connection, server, seed, clients, duration, warmup, links, cases, reuse,
+            provider, connection, server, seed, clients, duration, warmup, links, cases, reuse, rate,
         };
         load.SetAction(async (parse, ct) =>
         {
             var error = parse.InvocationConfiguration.Error;
-            if (parse.GetValue(clients) is < 1 or > 1000 || parse.GetValue(duration) is < 1 or > 86_400 || parse.GetValue(warmup) is < 0 or > 3600 || parse.GetValue(links) is < 1 || parse.GetValue(cases) is < 0 or > 10_000_000)
+            if (parse.GetValue(clients) is < 1 or > 1000 || parse.GetValue(duration) is < 1 or > 86_400 || parse.GetValue(warmup) is < 0 or > 3600 || parse.GetValue(links) is < 1 || parse.GetValue(cases) is < 0 or > 10_000_000
+                || parse.GetValue(rate) is < 1 or > 1_000_000)
             {
-                await error.WriteLineAsync("--clients must be 1 to 1000, --duration 1 to 86400 seconds, --warmup 0 to 3600 seconds, --links at least 1, --cases 0 to 10000000.").ConfigureAwait(false);
+                await error.WriteLineAsync("--clients must be 1 to 1000, --duration 1 to 86400 seconds, --warmup 0 to 3600 seconds, --links at least 1, --cases 0 to 10000000, --rate 1 to 1000000 requests a second.").ConfigureAwait(false);
                 return 2;
             }
             var again = parse.GetValue(reuse);
@@ -88,9 +93,9 @@ internal static class ProveCommand
             var seconds = parse.GetValue(duration) + parse.GetValue(warmup);
             var options = new LoadOptions(database, ServerProcess.FindServer(parse.GetValue(server)), parse.GetValue(clients),
                 TimeSpan.FromSeconds(parse.GetValue(duration)), TimeSpan.FromSeconds(parse.GetValue(warmup)),
-                parse.GetValue(links) ?? Math.Clamp(seconds * 50, 300, 40_000), chosenSeed, parse.GetValue(cases), again);
+                parse.GetValue(links) ?? Math.Clamp(seconds * (parse.GetValue(rate) ?? 1200) / 20, 300, 60_000), chosenSeed, parse.GetValue(cases), again, parse.GetValue(rate));
             await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                $"alliance prove load --provider {parse.GetValue(provider)} --cases {options.Cases} --clients {options.Clients} --duration {options.Duration.TotalSeconds} --warmup {options.Warmup.TotalSeconds} --links {options.Links} --seed {chosenSeed}{(again ? " --reuse" : "")}")).ConfigureAwait(false);
+                $"alliance prove load --provider {parse.GetValue(provider)} --cases {options.Cases} --clients {options.Clients} --duration {options.Duration.TotalSeconds} --warmup {options.Warmup.TotalSeconds} --links {options.Links} --seed {chosenSeed}{(options.Rate is { } offered ? $" --rate {offered}" : "")}{(again ? " --reuse" : "")}")).ConfigureAwait(false);
             await output.WriteLineAsync($"The web app: {options.Server}").ConfigureAwait(false);
             var report = await new LoadHarness(options, output).RunAsync(ct).ConfigureAwait(false);
             await LoadHarness.WriteSummaryAsync(report, options, output).ConfigureAwait(false);

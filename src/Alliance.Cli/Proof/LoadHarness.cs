@@ -20,7 +20,11 @@ namespace Alliance.Cli.Proof;
 /// <param name="Seed">The seed of the random choices.</param>
 /// <param name="Cases">Families added to the demo agency before the run (0: the demo's own dozen).</param>
 /// <param name="Reuse">The database is that of an earlier load run, its agency already grown by <paramref name="Cases"/> families.</param>
-internal sealed record LoadOptions(ProofDatabase Database, string Server, int Clients, TimeSpan Duration, TimeSpan Warmup, int Links, int Seed, int Cases = 0, bool Reuse = false);
+/// <param name="Rate">
+/// Requests a second offered by all the clients together, each client taking its turns at an even pace; null: each client
+/// sends its next request as soon as the last is answered (the server's capacity).
+/// </param>
+internal sealed record LoadOptions(ProofDatabase Database, string Server, int Clients, TimeSpan Duration, TimeSpan Warmup, int Links, int Seed, int Cases = 0, bool Reuse = false, int? Rate = null);
 
 /// <summary>The figures of a load run.</summary>
 internal sealed record LoadReport(
@@ -42,6 +46,13 @@ internal sealed record SlowRequest(string Kind, double Milliseconds, double AtSe
 /// questionnaire submissions through links minted in advance (the form's GET and its POST). Every answer is checked;
 /// anything but the expected status is an error. Reports requests a second, latency percentiles, the server's peak
 /// memory and how the CPU time split between server and generator.
+/// <para>
+/// Without a rate, each client sends its next request as soon as the last is answered: the run finds the server's
+/// capacity, and its latency is the clients' count over that capacity (Little's law). With a rate, each client takes
+/// its turns at an even pace (the clients' turns interleaved), and a request's latency counts from its turn, not from
+/// when it could be sent: a server that falls behind shows it in every later request's latency, as a person waiting
+/// at a screen would feel it (no coordinated omission).
+/// </para>
 /// </summary>
 internal sealed partial class LoadHarness(LoadOptions options, TextWriter output)
 {
@@ -111,15 +122,18 @@ internal sealed partial class LoadHarness(LoadOptions options, TextWriter output
 
             var serverCpuBefore = 0d;
             var generatorCpuBefore = TimeSpan.Zero;
-            var measuring = new TaskCompletionSource();
+            // Set to the moment measuring starts (a Stopwatch timestamp).
+            var measuring = new TaskCompletionSource<long>();
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            var runs = clients.Select(c => Task.Run(() => c.RunAsync(links, measuring.Task, stop.Token), CancellationToken.None)).ToList();
+            // With a rate, client i's turns come every (clients / rate) seconds from i / rate seconds after measuring starts.
+            var pace = options.Rate is { } rate ? new Pace(Stopwatch.Frequency * options.Clients / rate, Stopwatch.Frequency / rate) : (Pace?)null;
+            var runs = clients.Select((c, i) => Task.Run(() => c.RunAsync(links, measuring.Task, pace is { } p ? p with { First = i * p.First } : null, stop.Token), CancellationToken.None)).ToList();
             await Task.Delay(options.Warmup, ct).ConfigureAwait(false);
             serverCpuBefore = CpuSeconds(server.ProcessId);
             generatorCpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
             var measured = Stopwatch.StartNew();
             var measuredFrom = Stopwatch.GetTimestamp();
-            measuring.SetResult();
+            measuring.SetResult(measuredFrom);
             await Task.Delay(options.Duration, ct).ConfigureAwait(false);
             await stop.CancelAsync().ConfigureAwait(false);
             await Task.WhenAll(runs).ConfigureAwait(false);
@@ -146,6 +160,9 @@ internal sealed partial class LoadHarness(LoadOptions options, TextWriter output
         {
             "",
             string.Create(CultureInfo.InvariantCulture, $"Load on {options.Database.Provider} ({(options.Cases > 0 ? $"{options.Cases} families added to the demo agency" : "the demo agency")}): {options.Clients} clients for {r.Measured.TotalSeconds:0} s over HTTPS (Production), the mix 70% pages, 20% API reads, 10% questionnaire submissions."),
+            options.Rate is { } rate
+                ? string.Create(CultureInfo.InvariantCulture, $"  offered:         {rate} requests a second, each client at an even pace; latency counts from each request's turn")
+                : "  offered:         as fast as answered, each client sending its next request when the last is answered",
             string.Create(CultureInfo.InvariantCulture, $"  requests:        {r.Requests} ({r.RequestsPerSecond:0} a second), errors: {r.Errors}"),
             string.Create(CultureInfo.InvariantCulture, $"  latency (ms):    p50 {r.P50:0.0}, p95 {r.P95:0.0}, p99 {r.P99:0.0}, max {r.Max:0}"),
         };
@@ -222,7 +239,10 @@ internal sealed partial class LoadHarness(LoadOptions options, TextWriter output
         }
     }
 
-    /// <summary>One request: its kind, how long it took, and when it began (a <see cref="Stopwatch"/> timestamp).</summary>
+    /// <summary>A client's turns: one every <paramref name="Every"/>, the first <paramref name="First"/> after measuring starts (in <see cref="Stopwatch"/> ticks).</summary>
+    private readonly record struct Pace(long Every, long First);
+
+    /// <summary>One request: its kind, how long it took, and when its turn came (a <see cref="Stopwatch"/> timestamp): when it was sent, or in a paced run when it was due.</summary>
     private readonly record struct Sample(string Kind, double Milliseconds, long StartedAt);
 
     /// <summary>One client: a therapist's browser session, which also answers family links when the mix says so.</summary>
@@ -232,7 +252,9 @@ internal sealed partial class LoadHarness(LoadOptions options, TextWriter output
         private HttpClient? _family;
         private List<Guid> _cases = [];
         private MintedLink? _link;
+        private (string Path, List<KeyValuePair<string, string>> Fields)? _form;
         private bool _measuring;
+        private long _turn;
 
         public List<Sample> Samples { get; } = [];
 
@@ -257,30 +279,30 @@ internal sealed partial class LoadHarness(LoadOptions options, TextWriter output
             if (_cases.Count == 0) throw new InvalidOperationException($"Client {number}: {email} has no cases.");
         }
 
-        public async Task RunAsync(System.Collections.Concurrent.ConcurrentQueue<MintedLink> links, Task measuring, CancellationToken ct)
+        /// <summary>
+        /// Sends one request a turn until stopped. Each turn comes when the last request is answered, except with a
+        /// <paramref name="pace"/> once measuring has started: then turns come at that pace, and one running late is sent
+        /// at once. The warm-up is never paced: a server still cold would fall behind in it and carry the backlog into
+        /// the measured time.
+        /// </summary>
+        public async Task RunAsync(System.Collections.Concurrent.ConcurrentQueue<MintedLink> links, Task<long> measuring, Pace? pace, CancellationToken ct)
         {
+            long next = 0;
             while (!ct.IsCancellationRequested)
             {
-                _measuring = measuring.IsCompleted;
-                // By request: 70% pages, 20% API reads, 10% the family form (an answer is two requests: the form, then the post).
-                var roll = random.Next(95);
-                var family = _cases[random.Next(_cases.Count)];
                 try
                 {
-                    if (roll < 35) await GetAsync("page: caseload", "", HttpStatusCode.OK, ct).ConfigureAwait(false);
-                    else if (roll < 70) await GetAsync("page: case", $"cases/{family}", HttpStatusCode.OK, ct).ConfigureAwait(false);
-                    else if (roll < 90)
+                    _measuring = measuring.IsCompleted;
+                    if (pace is { } p && _measuring)
                     {
-                        var path = (roll % 4) switch
-                        {
-                            0 => "api/caseload",
-                            1 => $"api/cases/{family}",
-                            2 => $"api/cases/{family}/alerts",
-                            _ => "api/notifications",
-                        };
-                        await GetAsync("api: read", path, HttpStatusCode.OK, ct).ConfigureAwait(false);
+                        if (next == 0) next = measuring.Result + p.First;
+                        var wait = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), next);
+                        if (wait > TimeSpan.Zero) await Task.Delay(wait, ct).ConfigureAwait(false);
+                        _turn = next;
+                        next += p.Every;
                     }
-                    else await SubmitAsync(links, ct).ConfigureAwait(false);
+                    else _turn = Stopwatch.GetTimestamp();
+                    await NextRequestAsync(links, ct).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException) when (ct.IsCancellationRequested)
                 {
@@ -288,21 +310,48 @@ internal sealed partial class LoadHarness(LoadOptions options, TextWriter output
                 }
                 catch (Exception e) when (e is HttpRequestException or IOException or TaskCanceledException)
                 {
+                    _form = null;
                     Error($"{e.GetType().Name}");
                 }
             }
         }
 
+        private async Task NextRequestAsync(System.Collections.Concurrent.ConcurrentQueue<MintedLink> links, CancellationToken ct)
+        {
+            // A form opened at the last turn is answered at this one.
+            if (_form is not null)
+            {
+                await AnswerAsync(ct).ConfigureAwait(false);
+                return;
+            }
+            // By request: 70% pages, 20% API reads, 10% the family form (an answer is two requests: the form, then the post).
+            var roll = random.Next(95);
+            var family = _cases[random.Next(_cases.Count)];
+            if (roll < 35) await GetAsync("page: caseload", "", HttpStatusCode.OK, ct).ConfigureAwait(false);
+            else if (roll < 70) await GetAsync("page: case", $"cases/{family}", HttpStatusCode.OK, ct).ConfigureAwait(false);
+            else if (roll < 90)
+            {
+                var path = (roll % 4) switch
+                {
+                    0 => "api/caseload",
+                    1 => $"api/cases/{family}",
+                    2 => $"api/cases/{family}/alerts",
+                    _ => "api/notifications",
+                };
+                await GetAsync("api: read", path, HttpStatusCode.OK, ct).ConfigureAwait(false);
+            }
+            else await OpenFormAsync(links, ct).ConfigureAwait(false);
+        }
+
         private async Task<string> GetAsync(string kind, string path, HttpStatusCode expected, CancellationToken ct, HttpClient? client = null)
         {
-            var watch = Stopwatch.StartNew();
             using var response = await (client ?? _http).GetAsync(new Uri(path, UriKind.Relative), ct).ConfigureAwait(false);
             var body = await response.Content.ReadAsStringAsync(ct).ConfigureAwait(false);
-            Record(kind, watch.Elapsed, response.StatusCode, expected);
+            Record(kind, response.StatusCode, expected);
             return body;
         }
 
-        private async Task SubmitAsync(System.Collections.Concurrent.ConcurrentQueue<MintedLink> links, CancellationToken ct)
+        private async Task OpenFormAsync(System.Collections.Concurrent.ConcurrentQueue<MintedLink> links, CancellationToken ct)
         {
             if (_link is null)
             {
@@ -319,13 +368,14 @@ internal sealed partial class LoadHarness(LoadOptions options, TextWriter output
             }
             var path = "q/" + _link.Token;
             var html = await GetAsync("form: open", path, HttpStatusCode.OK, ct, _family).ConfigureAwait(false);
-            var fields = FamilyFormFields(html);
-            if (fields is null)
-            {
-                _link = null;
-                return;
-            }
-            var watch = Stopwatch.StartNew();
+            if (FamilyFormFields(html) is { } fields) _form = (path, fields);
+            else _link = null;
+        }
+
+        private async Task AnswerAsync(CancellationToken ct)
+        {
+            var (path, fields) = _form!.Value;
+            _form = null;
             using var content = new FormUrlEncodedContent(fields);
             using var answer = await _family!.PostAsync(new Uri(path, UriKind.Relative), content, ct).ConfigureAwait(false);
             var body = await answer.Content.ReadAsStringAsync(ct).ConfigureAwait(false);
@@ -333,7 +383,7 @@ internal sealed partial class LoadHarness(LoadOptions options, TextWriter output
             var more = answer.StatusCode == HttpStatusCode.Redirect || body.Contains("Continue to the next questions", StringComparison.Ordinal);
             var ok = more || (answer.StatusCode == HttpStatusCode.OK
                 && (body.Contains(FamilyForm.ReceivedText, StringComparison.Ordinal) || body.Contains("q-crisis", StringComparison.Ordinal)));
-            Record("form: answer", watch.Elapsed, ok ? HttpStatusCode.OK : answer.StatusCode, HttpStatusCode.OK);
+            Record("form: answer", ok ? HttpStatusCode.OK : answer.StatusCode, HttpStatusCode.OK);
             if (ok && _measuring) Submissions++;
             if (!more) _link = null;
         }
@@ -356,10 +406,11 @@ internal sealed partial class LoadHarness(LoadOptions options, TextWriter output
             return fields;
         }
 
-        private void Record(string kind, TimeSpan elapsed, HttpStatusCode status, HttpStatusCode expected)
+        /// <summary>Records the request of this turn, answered now: its latency counts from its turn.</summary>
+        private void Record(string kind, HttpStatusCode status, HttpStatusCode expected)
         {
             if (!_measuring) return;
-            Samples.Add(new Sample(kind, elapsed.TotalMilliseconds, Stopwatch.GetTimestamp() - (long)(elapsed.TotalSeconds * Stopwatch.Frequency)));
+            Samples.Add(new Sample(kind, Stopwatch.GetElapsedTime(_turn).TotalMilliseconds, _turn));
             if (status != expected) Errors.Add($"{kind} answered {(int)status}");
         }
 
