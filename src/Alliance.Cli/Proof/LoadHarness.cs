@@ -255,6 +255,7 @@ internal sealed partial class LoadHarness(LoadOptions options, TextWriter output
         private (string Path, List<KeyValuePair<string, string>> Fields)? _form;
         private bool _measuring;
         private long _turn;
+        private readonly byte[] _drain = new byte[16 * 1024];
 
         public List<Sample> Samples { get; } = [];
 
@@ -343,9 +344,20 @@ internal sealed partial class LoadHarness(LoadOptions options, TextWriter output
             else await OpenFormAsync(links, ct).ConfigureAwait(false);
         }
 
-        private async Task<string> GetAsync(string kind, string path, HttpStatusCode expected, CancellationToken ct, HttpClient? client = null)
+        /// <summary>Gets a page or an API read and reads its body to the end, without decoding it (the generator shares the server's cores).</summary>
+        private async Task GetAsync(string kind, string path, HttpStatusCode expected, CancellationToken ct)
         {
-            using var response = await (client ?? _http).GetAsync(new Uri(path, UriKind.Relative), ct).ConfigureAwait(false);
+            using var response = await _http.GetAsync(new Uri(path, UriKind.Relative), HttpCompletionOption.ResponseHeadersRead, ct).ConfigureAwait(false);
+            var body = await response.Content.ReadAsStreamAsync(ct).ConfigureAwait(false);
+            await using (body.ConfigureAwait(false))
+                while (await body.ReadAsync(_drain, ct).ConfigureAwait(false) > 0) { }
+            Record(kind, response.StatusCode, expected);
+        }
+
+        /// <summary>Gets a page whose text is read (the family's form).</summary>
+        private async Task<string> GetTextAsync(string kind, string path, HttpStatusCode expected, HttpClient client, CancellationToken ct)
+        {
+            using var response = await client.GetAsync(new Uri(path, UriKind.Relative), ct).ConfigureAwait(false);
             var body = await response.Content.ReadAsStringAsync(ct).ConfigureAwait(false);
             Record(kind, response.StatusCode, expected);
             return body;
@@ -367,7 +379,7 @@ internal sealed partial class LoadHarness(LoadOptions options, TextWriter output
                 _family = new HttpClient(certificate.Handler(cookies: true, maxConnections: 1)) { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) };
             }
             var path = "q/" + _link.Token;
-            var html = await GetAsync("form: open", path, HttpStatusCode.OK, ct, _family).ConfigureAwait(false);
+            var html = await GetTextAsync("form: open", path, HttpStatusCode.OK, _family!, ct).ConfigureAwait(false);
             if (FamilyFormFields(html) is { } fields) _form = (path, fields);
             else _link = null;
         }
