@@ -71,6 +71,30 @@ public sealed class LoadSmokeTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
+    public async Task TheLinksMintedInAdvanceGoToOneFamilyAfterAnotherAcrossTheAgency()
+    {
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+
+        // 600 families beside the demo's dozen, and links for 6,000 questionnaires: more families than one page of 500.
+        var code = await CliApp.RunAsync(["prove", "load", "--cases", "600", "--clients", "2", "--duration", "2", "--warmup", "0", "--links", "6000", "--data", _folder], stdout, stderr);
+
+        var text = stdout.ToString();
+        output.WriteLine(text);
+        Assert.True(code == 0, text + stderr);
+        await using var db = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(_folder, "alliance.db")};Mode=ReadOnly;Pooling=False");
+        await db.OpenAsync();
+        await using var query = db.CreateCommand();
+        query.CommandText = "SELECT count(DISTINCT CaseId), count(DISTINCT SessionId) FROM questionnaire_links";
+        await using var reader = await query.ExecuteReaderAsync();
+        Assert.True(await reader.ReadAsync());
+        var (families, sessions) = (reader.GetInt32(0), reader.GetInt32(1));
+        // Each family gets a session before any gets a second: the links reach past the first 500 families by name.
+        Assert.True(families > 550, $"links in {families} families");
+        Assert.InRange(sessions, families, families * 2);
+    }
+
+    [Fact]
     public async Task ReuseRefusesAFolderThatNoLoadRunGrew()
     {
         // --reuse runs again on the folder of an earlier run (seeding 100,000 families takes a while); any other folder is refused.

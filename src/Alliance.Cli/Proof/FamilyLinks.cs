@@ -17,9 +17,15 @@ namespace Alliance.Cli.Proof;
 internal sealed record MintedLink(string Token, Guid SessionId, Guid MemberId, string InstrumentId, int Questionnaires = 1);
 
 /// <summary>
-/// Mints questionnaire links in advance through the link-issuing use case, as the operator of the database: each
-/// active family of the demo agency gets new held sessions, and each member of such a session a link to questionnaires
-/// they rate themselves: the alliance check that fits their age first, then (with <c>perLink</c> above 1) others offered to them.
+/// Mints questionnaire links in advance through the link-issuing use case, as the operator of the database: active
+/// families get a new held session, and each member of such a session a link to questionnaires they rate themselves:
+/// the alliance check that fits their age first, then (with <c>perLink</c> above 1) others offered to them.
+/// <para>
+/// The families are taken by name, a page of them a round and the next page the next round, so that each family gets one
+/// new session, as an agency's families do over a week: a family's every answer evaluates its whole episode again, and
+/// piling a run's thousands of answers onto a few hundred families (a new session each for every round) made each
+/// answer, and each later minute of a load run, costlier than an agency's day. After the last page the first comes again.
+/// </para>
 /// </summary>
 internal static class FamilyLinks
 {
@@ -28,6 +34,8 @@ internal static class FamilyLinks
     {
         var minted = new List<MintedLink>();
         var round = 0;
+        var from = 0;
+        var foundInPass = false;
         while (minted.Sum(l => l.Questionnaires) < questionnaires)
         {
             // One scope a round, so the change tracker stays small however many links are asked for.
@@ -35,19 +43,20 @@ internal static class FamilyLinks
             var db = scope.ServiceProvider.GetRequiredService<AllianceDbContext>();
             var links = scope.ServiceProvider.GetRequiredService<QuestionnaireLinks>();
             var instruments = scope.ServiceProvider.GetRequiredService<AgencyInstruments>();
-            // A few hundred families are plenty to spread the links over, however large the agency.
-            var families = await db.Cases
-                .OrderBy(c => c.Name).Take(500)
-                .Include(c => c.Members)
-                .Include(c => c.Episodes).ThenInclude(e => e.Sessions)
-                .Include(c => c.Episodes).ThenInclude(e => e.Agreements)
-                .Include(c => c.Episodes).ThenInclude(e => e.Overrides)
-                .AsSplitQuery()
-                .ToListAsync(ct).ConfigureAwait(false);
+            var families = await Page(db, from, ct).ConfigureAwait(false);
+            if (families.Count == 0)
+            {
+                // Past the last page: the first comes again, unless a whole pass over the families found none to mint for.
+                if (from == 0 || !foundInPass) throw new InvalidOperationException(NoFamily);
+                foundInPass = false;
+                families = await Page(db, from = 0, ct).ConfigureAwait(false);
+            }
+            from += PageSize;
             // Questionnaires go to members who were oriented and consented, as in the app.
             families = families.Where(c => c.CurrentEpisode.Phase != EpisodePhase.Closed && c.Members.Any(c.CurrentEpisode.AllowsClientMeasures))
                 .OrderBy(c => c.Name, StringComparer.Ordinal).ToList();
-            if (families.Count == 0) throw new InvalidOperationException("The database has no open family with an oriented member to mint questionnaire links for.");
+            if (families.Count == 0) continue;
+            foundInPass = true;
 
             var now = DateTime.UtcNow;
             foreach (var family in families)
@@ -79,6 +88,21 @@ internal static class FamilyLinks
         }
         return minted;
     }
+
+    private const int PageSize = 500;
+
+    private const string NoFamily = "The database has no open family with an oriented member to mint questionnaire links for.";
+
+    /// <summary>A page of families by name, with what choosing their questionnaires needs.</summary>
+    private static Task<List<Case>> Page(AllianceDbContext db, int from, CancellationToken ct) =>
+        db.Cases
+            .OrderBy(c => c.Name).ThenBy(c => c.Id).Skip(from).Take(PageSize)
+            .Include(c => c.Members)
+            .Include(c => c.Episodes).ThenInclude(e => e.Sessions)
+            .Include(c => c.Episodes).ThenInclude(e => e.Agreements)
+            .Include(c => c.Episodes).ThenInclude(e => e.Overrides)
+            .AsSplitQuery()
+            .ToListAsync(ct);
 }
 
 /// <summary>What became of one questionnaire submission.</summary>
