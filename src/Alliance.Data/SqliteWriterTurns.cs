@@ -24,6 +24,8 @@ public static class SqliteWriterTurns
     [ThreadStatic]
     private static bool t_onWriter;
 
+    private static readonly AsyncLocal<bool> InBackground = new();
+
     /// <summary>How long a writer waits for its turn before it goes on to SQLite's own locking.</summary>
     public static TimeSpan Patience { get; } = TimeSpan.FromSeconds(30);
 
@@ -32,6 +34,27 @@ public static class SqliteWriterTurns
     /// (<see cref="WriterPrecedence"/>); false until one has started, and where the system does not allow it.
     /// </summary>
     public static bool HasPrecedence { get; private set; }
+
+    /// <summary>
+    /// Marks the writes begun until the returned scope is disposed as background work (a periodic sweep, new
+    /// statistics): their turns run in order as any other, but without the writer's precedence over the request threads
+    /// (<see cref="WriterPrecedence"/>). The precedence is there so that answers are not starved of the CPU; a long
+    /// background turn that kept it would take a core from the requests for as long as it runs (the first escalation
+    /// sweep after a start, compiling its queries, held every request up for half a second under load). Short turns that
+    /// come often keep it, such as the audit trail's flush of reads: at the requests' pace, the answers queued behind
+    /// them would wait several times as long.
+    /// </summary>
+    public static IDisposable Background()
+    {
+        var scope = new BackgroundScope(InBackground.Value);
+        InBackground.Value = true;
+        return scope;
+    }
+
+    private sealed class BackgroundScope(bool previous) : IDisposable
+    {
+        public void Dispose() => InBackground.Value = previous;
+    }
 
     /// <summary>
     /// Runs <paramref name="work"/> in this writer's turn on the context's SQLite database. Work for another provider, work
@@ -60,7 +83,7 @@ public static class SqliteWriterTurns
 
         public async Task<T> RunAsync<T>(Func<Task<T>> work, CancellationToken ct)
         {
-            var turn = new Turn<T>(work, ExecutionContext.Capture(), ct);
+            var turn = new Turn<T>(work, ExecutionContext.Capture(), InBackground.Value, ct);
             _queue.Add(turn, CancellationToken.None);
             try
             {
@@ -99,7 +122,7 @@ public static class SqliteWriterTurns
         public abstract void Run();
     }
 
-    private sealed class Turn<T>(Func<Task<T>> work, ExecutionContext? context, CancellationToken ct) : Turn
+    private sealed class Turn<T>(Func<Task<T>> work, ExecutionContext? context, bool background, CancellationToken ct) : Turn
     {
         private readonly TaskCompletionSource<T> _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -113,9 +136,18 @@ public static class SqliteWriterTurns
                 _done.TrySetCanceled(ct);
                 return;
             }
-            // The caller's context goes with its work (the request, its logging scope, its tenant).
-            if (context is null) Execute();
-            else ExecutionContext.Run(context, static state => ((Turn<T>)state!).Execute(), this);
+            // Background work gives the writer's precedence back while it runs.
+            var yielded = background && HasPrecedence && WriterPrecedence.Release();
+            try
+            {
+                // The caller's context goes with its work (the request, its logging scope, its tenant).
+                if (context is null) Execute();
+                else ExecutionContext.Run(context, static state => ((Turn<T>)state!).Execute(), this);
+            }
+            finally
+            {
+                if (yielded) WriterPrecedence.TryTake();
+            }
         }
 
         private void Execute()

@@ -32,6 +32,20 @@ public static class WriterPrecedence
         }
     }
 
+    /// <summary>Gives the calling thread's precedence back (nice 0, which a thread may always return to); true when done.</summary>
+    public static bool Release()
+    {
+        if (!OperatingSystem.IsLinux()) return false;
+        try
+        {
+            return SetPriority(PrioProcess, GetThreadId(), 0) == 0;
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>The calling thread's nice value on Linux; null elsewhere.</summary>
     public static int? Current()
     {

@@ -135,4 +135,30 @@ public sealed class SqliteWriterTurnsTests
         // The other threads keep their place.
         Assert.Equal(0, WriterPrecedence.Current());
     }
+
+    [Fact]
+    [Trait("Capability", "Proof")]
+    public async Task BackgroundTurnsRunWithoutTheWritersPrecedenceAndTheNextTurnHasItAgain()
+    {
+        await using var database = await TestDatabase.CreateAsync(TestDatabase.Sqlite);
+        await using var db = database.OpenAsOperator();
+        Func<Task<int?>> nice = () => Task.FromResult(WriterPrecedence.Current());
+
+        var before = await SqliteWriterTurns.RunAsync(db.Database, nice, CancellationToken.None);
+        int? inBackground;
+        using (SqliteWriterTurns.Background())
+            inBackground = await SqliteWriterTurns.RunAsync(db.Database, nice, CancellationToken.None);
+        var after = await SqliteWriterTurns.RunAsync(db.Database, nice, CancellationToken.None);
+
+        if (!OperatingSystem.IsLinux())
+        {
+            Assert.Equal([null, null, null], new[] { before, inBackground, after });
+            return;
+        }
+        var precedence = SqliteWriterTurns.HasPrecedence ? WriterPrecedence.Nice : 0;
+        Assert.Equal(precedence, before);
+        Assert.Equal(0, inBackground);
+        Assert.Equal(precedence, after);
+        if (Environment.IsPrivilegedProcess) Assert.Equal(WriterPrecedence.Nice, after);
+    }
 }

@@ -27,6 +27,7 @@ internal sealed partial class DatabaseStatistics(IServiceScopeFactory scopes, Da
                 {
                     await using var scope = scopes.CreateAsyncScope();
                     scope.ServiceProvider.GetRequiredService<HttpTenantContext>().ActFor(FixedTenant.Operator);
+                    using var background = SqliteWriterTurns.Background();
                     await DatabaseSettings.RefreshStatisticsAsync(scope.ServiceProvider.GetRequiredService<AllianceDbContext>(), StatisticsRefresh.Periodic, stoppingToken);
                     // Statements kept compiled were planned with the statistics before; they are compiled again.
                     statements.Expire();

@@ -38,7 +38,9 @@ public sealed partial class AlertEscalation(IServiceScopeFactory scopes, TimePro
         scope.ServiceProvider.GetRequiredService<HttpTenantContext>().ActFor(FixedTenant.Operator);
         var db = scope.ServiceProvider.GetRequiredService<AllianceDbContext>();
         // A write like the answers': on SQLite it takes its turn on the writer thread (SqliteWriterTurns) rather than
-        // holding SQLite's write lock from beside it while the answers' writes wait in their busy handlers.
+        // holding SQLite's write lock from beside it while the answers' writes wait in their busy handlers; a background
+        // one, which does not take the CPU from the requests.
+        using var background = SqliteWriterTurns.Background();
         return await SqliteWriterTurns.RunAsync(db.Database, async () =>
         {
             await using var tx = await db.Database.BeginTransactionAsync(ct);
