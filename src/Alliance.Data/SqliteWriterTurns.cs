@@ -146,7 +146,7 @@ public static class SqliteWriterTurns
             }
             finally
             {
-                if (yielded) WriterPrecedence.TryTake();
+                if (yielded) HasPrecedence = WriterPrecedence.TryTake();
             }
         }
 

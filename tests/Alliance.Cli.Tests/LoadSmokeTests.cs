@@ -16,15 +16,8 @@ public sealed class LoadSmokeTests(ITestOutputHelper output) : IDisposable
     [Fact]
     public async Task TheMixRunsForTwentySecondsWithoutAnError()
     {
-        using var stdout = new StringWriter();
-        using var stderr = new StringWriter();
+        var text = await ProveLoadAsync("--clients", "10", "--duration", "20", "--warmup", "2", "--links", "300");
 
-        var code = await CliApp.RunAsync(["prove", "load", "--clients", "10", "--duration", "20", "--warmup", "2", "--links", "300", "--data", _folder], stdout, stderr);
-
-        var text = stdout.ToString();
-        output.WriteLine(text);
-        output.WriteLine(stderr.ToString());
-        Assert.True(code == 0, text + stderr);
         Assert.Contains("errors: 0", text, StringComparison.Ordinal);
         Assert.Contains("Result: no errors.", text, StringComparison.Ordinal);
         Assert.Contains("offered:         as fast as answered", text, StringComparison.Ordinal);
@@ -45,7 +38,7 @@ public sealed class LoadSmokeTests(ITestOutputHelper output) : IDisposable
         var p95s = tenths.Groups[2].Value.Trim().Split(' ').Select(v => double.Parse(v, System.Globalization.CultureInfo.InvariantCulture)).ToList();
         Assert.Equal(10, rates.Count);
         Assert.Equal(10, p95s.Count);
-        var rate = double.Parse(System.Text.RegularExpressions.Regex.Match(text, @"requests:\s+\d+ \((\d+) a second\)").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        var rate = RequestsASecond(text);
         Assert.InRange(rates.Average(), rate - 1, rate + 1);
         Assert.All(p95s, p => Assert.InRange(p, 0, double.Parse(max, System.Globalization.CultureInfo.InvariantCulture) + 1));
     }
@@ -53,35 +46,22 @@ public sealed class LoadSmokeTests(ITestOutputHelper output) : IDisposable
     [Fact]
     public async Task AtAGivenRateTheClientsOfferThatManyRequestsASecond()
     {
-        using var stdout = new StringWriter();
-        using var stderr = new StringWriter();
-
         // Four clients sharing 40 requests a second: each takes a turn every 100 ms, which the demo agency's server keeps up with.
-        var code = await CliApp.RunAsync(["prove", "load", "--clients", "4", "--rate", "40", "--duration", "10", "--warmup", "2", "--links", "100", "--data", _folder], stdout, stderr);
+        var text = await ProveLoadAsync("--clients", "4", "--rate", "40", "--duration", "10", "--warmup", "2", "--links", "100");
 
-        var text = stdout.ToString();
-        output.WriteLine(text);
-        Assert.True(code == 0, text + stderr);
         Assert.Contains("--rate 40", text, StringComparison.Ordinal);
         Assert.Contains("offered:         40 requests a second", text, StringComparison.Ordinal);
         Assert.Contains("Result: no errors.", text, StringComparison.Ordinal);
         // Paced, not as fast as answered: the run's rate is the rate offered (a closed loop here would be hundreds a second).
-        var rate = double.Parse(System.Text.RegularExpressions.Regex.Match(text, @"requests:\s+\d+ \((\d+) a second\)").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
-        Assert.InRange(rate, 34, 42);
+        Assert.InRange(RequestsASecond(text), 34, 42);
     }
 
     [Fact]
     public async Task TheLinksMintedInAdvanceGoToOneFamilyAfterAnotherAcrossTheAgency()
     {
-        using var stdout = new StringWriter();
-        using var stderr = new StringWriter();
-
         // 600 families beside the demo's dozen, and links for 6,000 questionnaires: more families than one page of 500.
-        var code = await CliApp.RunAsync(["prove", "load", "--cases", "600", "--clients", "2", "--duration", "2", "--warmup", "0", "--links", "6000", "--data", _folder], stdout, stderr);
+        await ProveLoadAsync("--cases", "600", "--clients", "2", "--duration", "2", "--warmup", "0", "--links", "6000");
 
-        var text = stdout.ToString();
-        output.WriteLine(text);
-        Assert.True(code == 0, text + stderr);
         await using var db = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(_folder, "alliance.db")};Mode=ReadOnly;Pooling=False");
         await db.OpenAsync();
         await using var query = db.CreateCommand();
@@ -93,6 +73,22 @@ public sealed class LoadSmokeTests(ITestOutputHelper output) : IDisposable
         Assert.True(families > 550, $"links in {families} families");
         Assert.InRange(sessions, families, families * 2);
     }
+
+    /// <summary>Runs <c>alliance prove load</c> with the arguments on this test's data folder; it must succeed. Its output.</summary>
+    private async Task<string> ProveLoadAsync(params string[] arguments)
+    {
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+        var code = await CliApp.RunAsync(["prove", "load", .. arguments, "--data", _folder], stdout, stderr);
+        var text = stdout.ToString();
+        output.WriteLine(text);
+        output.WriteLine(stderr.ToString());
+        Assert.True(code == 0, text + stderr);
+        return text;
+    }
+
+    private static double RequestsASecond(string report) => double.Parse(
+        System.Text.RegularExpressions.Regex.Match(report, @"requests:\s+\d+ \((\d+) a second\)").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
 
     [Fact]
     public async Task ReuseRefusesAFolderThatNoLoadRunGrew()
