@@ -18,27 +18,18 @@ public static class WriterPrecedence
     private const int PrioProcess = 0;
 
     /// <summary>Asks for <see cref="Nice"/> for the calling thread; true when it was given.</summary>
-    public static bool TryTake()
+    public static bool TryTake() => TrySet(Nice);
+
+    /// <summary>Gives the calling thread's precedence back (nice 0, which a thread may always return to); true when done.</summary>
+    public static bool Release() => TrySet(0);
+
+    private static bool TrySet(int nice)
     {
         if (!OperatingSystem.IsLinux()) return false;
         try
         {
             // PRIO_PROCESS with a thread's id sets that thread's nice value alone.
-            return SetPriority(PrioProcess, GetThreadId(), Nice) == 0;
-        }
-        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
-        {
-            return false;
-        }
-    }
-
-    /// <summary>Gives the calling thread's precedence back (nice 0, which a thread may always return to); true when done.</summary>
-    public static bool Release()
-    {
-        if (!OperatingSystem.IsLinux()) return false;
-        try
-        {
-            return SetPriority(PrioProcess, GetThreadId(), 0) == 0;
+            return SetPriority(PrioProcess, GetThreadId(), nice) == 0;
         }
         catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
         {
