@@ -156,19 +156,7 @@ internal static partial class FamilyForm
         {
             return (SubmissionOutcome.NotSent, 0);
         }
-        if (InstrumentField().Match(html) is not { Success: true } instrument || FormToken().Match(html) is not { Success: true } formToken)
-            return (SubmissionOutcome.Refused, 200);
-
-        var fields = new List<KeyValuePair<string, string>>
-        {
-            new("instrument", WebUtility.HtmlDecode(instrument.Groups[1].Value)),
-            new("__RequestVerificationToken", WebUtility.HtmlDecode(formToken.Groups[1].Value)),
-        };
-        foreach (var group in Radio().Matches(html).GroupBy(m => m.Groups[1].Value))
-        {
-            var options = group.ToList();
-            fields.Add(new(group.Key, WebUtility.HtmlDecode(options[random.Next(options.Count)].Groups[2].Value)));
-        }
+        if (Fields(html, random) is not { } fields) return (SubmissionOutcome.Refused, 200);
 
         posting();
         try
@@ -189,6 +177,28 @@ internal static partial class FamilyForm
         {
             return (SubmissionOutcome.InDoubt, 0);
         }
+    }
+
+    /// <summary>
+    /// The fields a family member's browser would post for the questionnaire form in <paramref name="html"/>: its
+    /// questionnaire, its form token, and a random choice for every question; null when the page holds no such form.
+    /// </summary>
+    public static List<KeyValuePair<string, string>>? Fields(string html, Random random)
+    {
+        ArgumentNullException.ThrowIfNull(random);
+        if (InstrumentField().Match(html) is not { Success: true } instrument || FormToken().Match(html) is not { Success: true } formToken)
+            return null;
+        var fields = new List<KeyValuePair<string, string>>
+        {
+            new("instrument", WebUtility.HtmlDecode(instrument.Groups[1].Value)),
+            new("__RequestVerificationToken", WebUtility.HtmlDecode(formToken.Groups[1].Value)),
+        };
+        foreach (var group in Radio().Matches(html).GroupBy(m => m.Groups[1].Value))
+        {
+            var options = group.ToList();
+            fields.Add(new(group.Key, WebUtility.HtmlDecode(options[random.Next(options.Count)].Groups[2].Value)));
+        }
+        return fields;
     }
 
     /// <summary>

@@ -380,7 +380,7 @@ internal sealed partial class LoadHarness(LoadOptions options, TextWriter output
             }
             var path = "q/" + _link.Token;
             var html = await GetTextAsync("form: open", path, HttpStatusCode.OK, _family!, ct).ConfigureAwait(false);
-            if (FamilyFormFields(html) is { } fields) _form = (path, fields);
+            if (FamilyForm.Fields(html, random) is { } fields) _form = (path, fields);
             else _link = null;
         }
 
@@ -398,24 +398,6 @@ internal sealed partial class LoadHarness(LoadOptions options, TextWriter output
             Record("form: answer", ok ? HttpStatusCode.OK : answer.StatusCode, HttpStatusCode.OK);
             if (ok && _measuring) Submissions++;
             if (!more) _link = null;
-        }
-
-        private List<KeyValuePair<string, string>>? FamilyFormFields(string html)
-        {
-            var instrument = InstrumentField().Match(html);
-            var token = FormToken().Match(html);
-            if (!instrument.Success || !token.Success) return null;
-            var fields = new List<KeyValuePair<string, string>>
-            {
-                new("instrument", WebUtility.HtmlDecode(instrument.Groups[1].Value)),
-                new("__RequestVerificationToken", WebUtility.HtmlDecode(token.Groups[1].Value)),
-            };
-            foreach (var group in Radio().Matches(html).GroupBy(m => m.Groups[1].Value))
-            {
-                var options = group.ToList();
-                fields.Add(new(group.Key, WebUtility.HtmlDecode(options[random.Next(options.Count)].Groups[2].Value)));
-            }
-            return fields;
         }
 
         /// <summary>Records the request of this turn, answered now: its latency counts from its turn.</summary>
@@ -437,10 +419,4 @@ internal sealed partial class LoadHarness(LoadOptions options, TextWriter output
             _family?.Dispose();
         }
     }
-
-    [GeneratedRegex("<input type=\"hidden\" name=\"instrument\" value=\"([^\"]+)\"")]
-    private static partial Regex InstrumentField();
-
-    [GeneratedRegex("<input type=\"radio\" name=\"([^\"]+)\" value=\"([^\"]*)\"")]
-    private static partial Regex Radio();
 }
