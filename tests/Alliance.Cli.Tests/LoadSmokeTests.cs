@@ -41,6 +41,17 @@ public sealed class LoadSmokeTests(ITestOutputHelper output) : IDisposable
         var rate = RequestsASecond(text);
         Assert.InRange(rates.Average(), rate - 1, rate + 1);
         Assert.All(p95s, p => Assert.InRange(p, 0, double.Parse(max, System.Globalization.CultureInfo.InvariantCulture) + 1));
+        // Second by second, in the data folder: twenty seconds, one after the other, whose requests are the run's, and
+        // whose slowest is the run's max.
+        Assert.Contains("second by second: " + Path.Combine(_folder, "proof", "load-seconds.csv"), text, StringComparison.Ordinal);
+        var seconds = (await File.ReadAllLinesAsync(Path.Combine(_folder, "proof", "load-seconds.csv"))).Skip(1).Select(l => l.Split(',')).ToList();
+        Assert.Equal(20, seconds.Count);
+        Assert.Equal(Enumerable.Range(0, 20).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)), seconds.Select(s => s[0]));
+        var starts = seconds.Select(s => DateTimeOffset.Parse(s[1], System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        Assert.All(starts.Zip(starts.Skip(1)), p => Assert.Equal(TimeSpan.FromSeconds(1), p.Second - p.First));
+        var requests = int.Parse(System.Text.RegularExpressions.Regex.Match(text, @"requests:\s+(\d+) ").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal(requests, seconds.Sum(s => int.Parse(s[2], System.Globalization.CultureInfo.InvariantCulture)));
+        Assert.Equal(double.Parse(max, System.Globalization.CultureInfo.InvariantCulture), seconds.Max(s => double.Parse(s[4], System.Globalization.CultureInfo.InvariantCulture)), 1.0);
     }
 
     [Fact]

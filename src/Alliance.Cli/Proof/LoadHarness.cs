@@ -31,10 +31,13 @@ internal sealed record LoadReport(
     long Requests, long Errors, TimeSpan Measured, double RequestsPerSecond, double P50, double P95, double P99, double Max,
     IReadOnlyDictionary<string, (long Count, double P50, double P95)> ByKind, IReadOnlyDictionary<string, long> ErrorsByKind,
     long? ServerPeakBytes, double ServerCpuSeconds, double GeneratorCpuSeconds, long Submissions, bool LinksRanOut,
-    IReadOnlyList<SlowRequest> Slowest, IReadOnlyList<Tenth> Tenths);
+    IReadOnlyList<SlowRequest> Slowest, IReadOnlyList<Slice> Tenths, IReadOnlyList<Slice> Seconds);
 
-/// <summary>One tenth of a run's measured time: requests a second and their p95 then (a run that slows as it goes shows it).</summary>
-internal sealed record Tenth(double RequestsPerSecond, double P95);
+/// <summary>
+/// A slice of a run's measured time (a tenth, or a second): the requests a second that began in it, their p95 and the
+/// slowest (a run that slows as it goes, or a pause of the whole server, shows in them).
+/// </summary>
+internal sealed record Slice(double RequestsPerSecond, double P95, double Max);
 
 /// <summary>One of a run's slowest requests: its kind, how long it took, and when it began, in seconds into the measured time.</summary>
 internal sealed record SlowRequest(string Kind, double Milliseconds, double AtSeconds);
@@ -63,6 +66,9 @@ internal sealed partial class LoadHarness(LoadOptions options, TextWriter output
 
     /// <summary>The file of a data folder that records how many families a load run added, once they are all in.</summary>
     private static string GrownFile(string dataFolder) => Path.Combine(dataFolder, "proof", "load-grown-by.txt");
+
+    /// <summary>The file of a data folder that holds the last load run's figures second by second.</summary>
+    public static string SecondsFile(string dataFolder) => Path.Combine(dataFolder, "proof", "load-seconds.csv");
 
     /// <summary>How many families an earlier load run added to the agency in this data folder, or null if none finished seeding it.</summary>
     public static int? GrownCases(string dataFolder) =>
@@ -133,6 +139,7 @@ internal sealed partial class LoadHarness(LoadOptions options, TextWriter output
             generatorCpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
             var measured = Stopwatch.StartNew();
             var measuredFrom = Stopwatch.GetTimestamp();
+            var measuredAt = DateTimeOffset.UtcNow;
             measuring.SetResult(measuredFrom);
             await Task.Delay(options.Duration, ct).ConfigureAwait(false);
             await stop.CancelAsync().ConfigureAwait(false);
@@ -142,7 +149,9 @@ internal sealed partial class LoadHarness(LoadOptions options, TextWriter output
             var generatorCpu = (Process.GetCurrentProcess().TotalProcessorTime - generatorCpuBefore).TotalSeconds;
             var peak = server.PeakMemoryBytes();
             await server.StopAsync().ConfigureAwait(false);
-            return Report(clients, measured.Elapsed, measuredFrom, peak, serverCpu, generatorCpu, links.IsEmpty);
+            var report = Report(clients, measured.Elapsed, measuredFrom, peak, serverCpu, generatorCpu, links.IsEmpty);
+            await WriteSecondsAsync(report, measuredAt, SecondsFile(database.DataFolder), ct).ConfigureAwait(false);
+            return report;
         }
         finally
         {
@@ -176,6 +185,8 @@ internal sealed partial class LoadHarness(LoadOptions options, TextWriter output
         if (r.Tenths.Count > 0)
             lines.Add(string.Create(CultureInfo.InvariantCulture,
                 $"  by tenth of the run: requests a second {string.Join(' ', r.Tenths.Select(t => t.RequestsPerSecond.ToString("0", CultureInfo.InvariantCulture)))}; p95 (ms) {string.Join(' ', r.Tenths.Select(t => t.P95.ToString("0", CultureInfo.InvariantCulture)))}"));
+        if (r.Seconds.Count > 0)
+            lines.Add($"  second by second: {SecondsFile(options.Database.DataFolder)}");
         if (r.Slowest.Count > 0)
             lines.Add("  slowest:         " + string.Join("; ", r.Slowest.Select(s => string.Create(CultureInfo.InvariantCulture, $"{s.Kind} {s.Milliseconds:0} ms at {s.AtSeconds:0} s"))));
         foreach (var (kind, count) in r.ErrorsByKind.OrderBy(e => e.Key, StringComparer.Ordinal))
@@ -203,20 +214,33 @@ internal sealed partial class LoadHarness(LoadOptions options, TextWriter output
             // The slowest requests say what the longest waits were and when: a pause of the whole server shows as several at once.
             all.OrderByDescending(s => s.Milliseconds).Take(3)
                 .Select(s => new SlowRequest(s.Kind, s.Milliseconds, Math.Max(0, Stopwatch.GetElapsedTime(measuredFrom, s.StartedAt).TotalSeconds))).ToList(),
-            Tenths(all, measured, measuredFrom));
+            Slices(all, measuredFrom, measured.TotalSeconds / 10, 10),
+            Slices(all, measuredFrom, 1, (int)Math.Round(measured.TotalSeconds)));
     }
 
-    /// <summary>The requests of each tenth of the measured time, by when they began (the first ones began as it started).</summary>
-    private static List<Tenth> Tenths(List<Sample> all, TimeSpan measured, long measuredFrom)
+    /// <summary>The requests of each of <paramref name="count"/> slices of the measured time, by when they began (the first ones began as it started).</summary>
+    private static List<Slice> Slices(List<Sample> all, long measuredFrom, double seconds, int count)
     {
-        var tenth = measured.TotalSeconds / 10;
-        if (tenth <= 0) return [];
-        var byTenth = all.ToLookup(s => Math.Clamp((int)(Stopwatch.GetElapsedTime(measuredFrom, s.StartedAt).TotalSeconds / tenth), 0, 9));
-        return Enumerable.Range(0, 10).Select(i =>
+        if (seconds <= 0 || count <= 0) return [];
+        var bySlice = all.ToLookup(s => Math.Clamp((int)(Stopwatch.GetElapsedTime(measuredFrom, s.StartedAt).TotalSeconds / seconds), 0, count - 1));
+        return Enumerable.Range(0, count).Select(i =>
         {
-            var sorted = byTenth[i].Select(s => s.Milliseconds).Order().ToArray();
-            return new Tenth(sorted.Length / tenth, Percentile(sorted, 0.95));
+            var sorted = bySlice[i].Select(s => s.Milliseconds).Order().ToArray();
+            return new Slice(sorted.Length / seconds, Percentile(sorted, 0.95), sorted.Length > 0 ? sorted[^1] : 0);
         }).ToList();
+    }
+
+    /// <summary>
+    /// Writes the run's figures second by second (CSV: the second's start in UTC, requests, p95 and slowest), to set beside
+    /// the server's own counters of the same seconds when a pause is to be traced.
+    /// </summary>
+    public static async Task WriteSecondsAsync(LoadReport report, DateTimeOffset measuredAt, string path, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        var lines = new List<string>(report.Seconds.Count + 1) { "second,started_utc,requests,p95_ms,max_ms" };
+        lines.AddRange(report.Seconds.Select((s, i) => string.Create(CultureInfo.InvariantCulture,
+            $"{i},{measuredAt.AddSeconds(i):yyyy-MM-ddTHH:mm:ss.fffZ},{s.RequestsPerSecond:0},{s.P95:0.0},{s.Max:0.0}")));
+        await File.WriteAllLinesAsync(path, lines, ct).ConfigureAwait(false);
     }
 
     private static double Percentile(double[] sorted, double p) =>
