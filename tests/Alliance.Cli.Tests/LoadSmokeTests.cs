@@ -102,6 +102,18 @@ public sealed class LoadSmokeTests(ITestOutputHelper output) : IDisposable
         System.Text.RegularExpressions.Regex.Match(report, @"requests:\s+\d+ \((\d+) a second\)").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
 
     [Fact]
+    public void TheServerRunsTheWorkstationCollectorWithItsBackgroundCollector()
+    {
+        // The settings the load was measured with (decision 0015), as built into the server the proofs start.
+        var server = Alliance.Cli.Proof.ServerProcess.FindServer(null);
+        using var config = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.ChangeExtension(server, ".runtimeconfig.json")));
+        var settings = config.RootElement.GetProperty("runtimeOptions").GetProperty("configProperties");
+
+        Assert.False(settings.GetProperty("System.GC.Server").GetBoolean());
+        Assert.True(settings.GetProperty("System.GC.Concurrent").GetBoolean());
+    }
+
+    [Fact]
     public async Task ReuseRefusesAFolderThatNoLoadRunGrew()
     {
         // --reuse runs again on the folder of an earlier run (seeding 100,000 families takes a while); any other folder is refused.
