@@ -90,8 +90,8 @@ internal static class ProveCommand
                 return 2;
             }
             var chosenSeed = parse.GetValue(seed) ?? Random.Shared.Next();
-            // The warm-up runs as fast as answered, and so does a run without a rate: their links are counted at the
-            // most this machine has been seen to answer (2,000 a second), so that a run does not run out of them.
+            // The warm-up runs as fast as answered, and so does a run without a rate: their links are counted at 2,000
+            // requests a second, above the most a 2-core machine has answered (docs/performance.md), so none runs out.
             var asked = (parse.GetValue(warmup) * 2_000L) + (parse.GetValue(duration) * (long)(parse.GetValue(rate) ?? 2_000));
             var options = new LoadOptions(database, ServerProcess.FindServer(parse.GetValue(server)), parse.GetValue(clients),
                 TimeSpan.FromSeconds(parse.GetValue(duration)), TimeSpan.FromSeconds(parse.GetValue(warmup)),
