@@ -234,7 +234,7 @@ internal sealed partial class LoadHarness(LoadOptions options, TextWriter output
     /// Writes the run's figures second by second (CSV: the second's start in UTC, requests, p95 and slowest), to set beside
     /// the server's own counters of the same seconds when a pause is to be traced.
     /// </summary>
-    public static async Task WriteSecondsAsync(LoadReport report, DateTimeOffset measuredAt, string path, CancellationToken ct)
+    private static async Task WriteSecondsAsync(LoadReport report, DateTimeOffset measuredAt, string path, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(report);
         var lines = new List<string>(report.Seconds.Count + 1) { "second,started_utc,requests,p95_ms,max_ms" };
