@@ -103,15 +103,16 @@ public sealed class LoadSmokeTests(ITestOutputHelper output) : IDisposable
         System.Text.RegularExpressions.Regex.Match(report, @"requests:\s+\d+ \((\d+) a second\)").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
 
     [Fact]
-    public void TheServerRunsTheWorkstationCollectorWithItsBackgroundCollector()
+    public void TheServerRunsWithTheRuntimeSettingsTheLoadWasMeasuredWith()
     {
-        // The settings the load was measured with (decision 0015), as built into the server the proofs start.
+        // The settings the load was measured with (decisions 0015 and 0016), as built into the server the proofs start.
         var server = Alliance.Cli.Proof.ServerProcess.FindServer(null);
         using var config = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.ChangeExtension(server, ".runtimeconfig.json")));
         var settings = config.RootElement.GetProperty("runtimeOptions").GetProperty("configProperties");
 
         Assert.False(settings.GetProperty("System.GC.Server").GetBoolean());
         Assert.True(settings.GetProperty("System.GC.Concurrent").GetBoolean());
+        Assert.False(settings.GetProperty("System.Runtime.TieredPGO").GetBoolean());
     }
 
     [Fact]

@@ -3,15 +3,17 @@ using System.Runtime.InteropServices;
 namespace Alliance.Web.Hosting;
 
 /// <summary>
-/// Gives the memory the C library holds free back to the system every ten seconds (<c>malloc_trim</c>, Linux with
+/// Gives the memory the C library holds free back to the system every two seconds (<c>malloc_trim</c>, Linux with
 /// glibc). SQLite's page caches and statements, TLS and the JIT allocate and free through it from every thread, and
 /// glibc keeps what is freed in the arenas where it was allocated: under load a server held about 100 MB of free
 /// chunks beside 40 MB in use (counted with <c>malloc_info</c>), and a single trim took its resident memory down by
-/// 95 MB (docs/performance.md). Elsewhere (another C library, another system) it does nothing.
+/// 95 MB. In the first seconds of load, while the JIT compiles the request paths, up to 85 MB of free chunks gathered
+/// within ten seconds; every two seconds keeps that surge from setting the peak (docs/performance.md, decision 0016).
+/// Elsewhere (another C library, another system) it does nothing.
 /// </summary>
 internal sealed class NativeMemoryTrim : BackgroundService
 {
-    internal static readonly TimeSpan Interval = TimeSpan.FromSeconds(10);
+    internal static readonly TimeSpan Interval = TimeSpan.FromSeconds(2);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
