@@ -8,7 +8,7 @@ namespace Alliance.Web.Hosting;
 /// glibc keeps what is freed in the arenas where it was allocated: under load a server held about 100 MB of free
 /// chunks beside 40 MB in use (counted with <c>malloc_info</c>), and a single trim took its resident memory down by
 /// 95 MB. In the first seconds of load, while the JIT compiles the request paths, up to 85 MB of free chunks gathered
-/// within ten seconds; every two seconds keeps that surge from setting the peak (docs/performance.md, decision 0016).
+/// within ten seconds; every two seconds keeps that surge smaller (docs/performance.md, decision 0016).
 /// Elsewhere (another C library, another system) it does nothing.
 /// </summary>
 internal sealed class NativeMemoryTrim : BackgroundService
