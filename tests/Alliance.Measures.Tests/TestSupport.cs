@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Runtime.CompilerServices;
 
 namespace Alliance.Measures.Tests;
@@ -22,6 +23,29 @@ internal static class TestSupport
         [.. scores.Select((score, index) => (score, linkId: $"{prefix}{index + 1}"))
             .Where(x => x.score is not null)
             .Select(x => Option(instrument, x.linkId, x.score!.Value))];
+
+    /// <summary>A valid answer to every answerable item (per-member items for two members), chosen by the numbers given.</summary>
+    public static List<ItemAnswer> Complete(Instrument instrument, int[] numbers)
+    {
+        var answers = new List<ItemAnswer>();
+        var k = 0;
+        foreach (var item in instrument.Items.Where(i => i.Kind != ItemKind.Display))
+        {
+            foreach (var member in item.PerMember ? ["m-1", "m-2"] : new string?[] { null })
+            {
+                var n = numbers[k++ % numbers.Length];
+                AnswerValue value = item.Kind switch
+                {
+                    ItemKind.Scale => AnswerValue.Scale((int)(item.Min ?? 0) + (n % (1 + (int)((item.Max ?? 10) - (item.Min ?? 0))))),
+                    ItemKind.Choice => AnswerValue.Option(item.Options[n % item.Options.Count].Code),
+                    ItemKind.YesNo => AnswerValue.YesNo(n % 2 == 0),
+                    _ => AnswerValue.FreeText("answer " + n.ToString(CultureInfo.InvariantCulture)),
+                };
+                answers.Add(new ItemAnswer(item.LinkId, value) { MemberId = member });
+            }
+        }
+        return answers;
+    }
 
     public static string TestData(string name) => Path.Combine(AppContext.BaseDirectory, "TestData", name);
 

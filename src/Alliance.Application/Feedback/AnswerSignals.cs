@@ -157,20 +157,16 @@ internal static class AnswerSignals
                 standing.Add((member, sessionNumber, score.Tenths));
     }
 
-    /// <summary>The stored answers scored again, or null when there are none or they cannot be read.</summary>
+    /// <summary>
+    /// The stored answers scored again, or null when there are none or they cannot be read. Every evaluation of a family
+    /// reads its answers to these instruments again, at tens of microseconds a response (System.Text.Json; see docs/performance.md).
+    /// </summary>
     private static ScoredResponse? Read(AnswerRow row, MeasuresInstrument instrument)
     {
         if (string.IsNullOrWhiteSpace(row.AnswersJson)) return null;
-        var response = Parsed.Read(row.Id, row.AnswersJson, json => QuestionnaireResponseMapper.FromJson(json, Catalog.Value).Response);
+        var response = QuestionnaireResponseMapper.FromStoredJson(row.AnswersJson, Catalog.Value).Response;
         return response is not null && response.InstrumentId == instrument.Id ? response : null;
     }
-
-    /// <summary>
-    /// Answers read before, by response: every evaluation of a family reads all its answers to these instruments again,
-    /// and reading a QuestionnaireResponse costs far more than recognising one read before. An entry is used only for
-    /// the very same answers (their SHA-256), so a corrected response is read afresh.
-    /// </summary>
-    private static readonly ParsedAnswers Parsed = new(capacity: 20_000);
 
     private static Score? Tenths(decimal? value) =>
         value is { } v && v * 10m == decimal.Truncate(v * 10m) ? Score.FromDecimal(v) : null;

@@ -40,7 +40,7 @@ public sealed class PaperModel(Alliance.Data.AllianceDbContext db, AgencyInstrum
         if (Member is not null && Instruments.FirstOrDefault(i => i.Id == InstrumentId) is { } instrument)
         {
             Form = new QuestionnaireForm(instrument, forFamily: false);
-            if (Existing?.AnswersJson is { Length: > 0 } json && QuestionnaireResponseMapper.FromJson(json, await instruments.ForAgencyAsync(Case.AgencyId, ct)).Response is { } saved)
+            if (Existing?.AnswersJson is { Length: > 0 } json && QuestionnaireResponseMapper.FromStoredJson(json, await instruments.ForAgencyAsync(Case.AgencyId, ct)).Response is { } saved)
             {
                 // The saved answers, to change what was copied wrong.
                 reads.Record(db, Existing.AgencyId, "response", Existing.Id, Existing.CaseId);
