@@ -143,6 +143,18 @@ public sealed class DefinitionTests
         Assert.Equal(InstrumentOrigin.Imported, result.Instrument!.Origin);
     }
 
+    [Fact]
+    public void AQuestionnaireResourceIsReadAsItsFhirJson()
+    {
+        var builtIn = TestSupport.BuiltIn("observer-family-alliance");
+
+        var result = InstrumentDefinition.Read(builtIn.ToQuestionnaire(), InstrumentOrigin.BuiltIn);
+
+        Assert.True(result.Succeeded, string.Join(Environment.NewLine, result.Problems));
+        Assert.Equal(builtIn with { QuestionnaireJson = "" }, result.Instrument! with { QuestionnaireJson = "" });
+        Assert.Equal("observer-family-alliance", JsonNode.Parse(result.Instrument!.QuestionnaireJson)!["id"]!.GetValue<string>());
+    }
+
     // Each case changes one thing in a valid built-in and expects exactly that problem.
     public static TheoryData<string, string, string> SingleDefects => new()
     {
