@@ -1,72 +1,127 @@
 using System.Globalization;
-using Hl7.Fhir.Model;
+using System.Text.Json;
 
 namespace Alliance.Measures;
 
 /// <summary>
-/// Turns a Questionnaire with Alliance's extensions into an <see cref="Instrument"/>, collecting every problem.
-/// One reader reads one definition.
+/// One problem the reader found. <paramref name="FaultPath"/> is the FHIR path (as Firely's parser writes it, with
+/// <c>value</c> for a value[x]) of the JSON value at fault when the problem is about that value's FHIR form: a wrong
+/// JSON type, an unknown code, a required element left out. It lets the checked reading leave out one of two reports
+/// of the same fault, one from Firely's parser and one from this reader.
 /// </summary>
-internal sealed class DefinitionReader
+/// <param name="Problem">The problem as reported.</param>
+/// <param name="FaultPath">The FHIR path of the value at fault, when the problem is about one value's FHIR form.</param>
+/// <param name="Missing">True when the problem says a required element is missing, in Alliance's words.</param>
+internal sealed record Finding(DefinitionProblem Problem, string? FaultPath, bool Missing);
+
+/// <summary>What one reading of a definition gave: the instrument, or nothing, and every finding.</summary>
+/// <param name="Instrument">The instrument when there was no finding.</param>
+/// <param name="Findings">Every finding, in the order found.</param>
+internal sealed record DefinitionReading(Instrument? Instrument, IReadOnlyList<Finding> Findings);
+
+/// <summary>
+/// Turns Questionnaire JSON with Alliance's extensions into an <see cref="Instrument"/>, collecting every problem. It
+/// reads the JSON itself (System.Text.Json), so that a definition already known to be valid FHIR is read without
+/// Firely's model; it checks the FHIR form of every element it reads (JSON types, the codes of status and item type),
+/// not the elements it does not read. This file holds Alliance's rules; DefinitionReader.Json.cs how FHIR's elements
+/// are found in the JSON. One reader reads one definition.
+/// </summary>
+internal sealed partial class DefinitionReader
 {
     private const string InstrumentLocation = "instrument extension";
+    private const string Root = "Questionnaire";
 
-    private static readonly HashSet<Questionnaire.QuestionnaireItemType> Answerable =
+    /// <summary>The codes of FHIR R4's PublicationStatus value set.</summary>
+    private static readonly string[] PublicationStatuses = ["draft", "active", "retired", "unknown"];
+
+    /// <summary>The codes of FHIR R4's QuestionnaireItemType value set that Firely's parser accepts.</summary>
+    private static readonly string[] ItemTypes =
     [
-        Questionnaire.QuestionnaireItemType.Integer,
-        Questionnaire.QuestionnaireItemType.Choice,
-        Questionnaire.QuestionnaireItemType.Boolean,
-        Questionnaire.QuestionnaireItemType.String,
-        Questionnaire.QuestionnaireItemType.Text,
+        "group", "display", "boolean", "decimal", "integer", "date", "dateTime", "time", "string", "text", "url",
+        "choice", "open-choice", "attachment", "reference", "quantity",
     ];
 
-    private readonly List<DefinitionProblem> problems = [];
+    private static readonly HashSet<string> Answerable = new(StringComparer.Ordinal) { "integer", "choice", "boolean", "string", "text" };
+
+    private readonly List<Finding> findings = [];
     private int itemNumber;
+
+    private DefinitionReader()
+    {
+    }
 
     /// <summary>Whether the instrument extension was read without problems.</summary>
     private bool Complete { get; set; }
 
-    public IReadOnlyList<DefinitionProblem> Problems => problems;
+    private void Problem(string location, string message, string? faultPath = null, bool missing = false) =>
+        findings.Add(new Finding(new DefinitionProblem(location, message), faultPath, missing));
 
-    public void Problem(string location, string message) => problems.Add(new DefinitionProblem(location, message));
+    private int ProblemCount => findings.Count;
 
-    public Instrument? Read(Questionnaire questionnaire, InstrumentOrigin origin)
+    private Instrument? Read(JsonElement questionnaire, string json, InstrumentOrigin origin)
     {
-        var id = questionnaire.Id;
-        if (string.IsNullOrWhiteSpace(id))
+        if (questionnaire.ValueKind != JsonValueKind.Object)
+        {
+            Problem("JSON", $"the text is not a FHIR resource: it is {Describe(questionnaire.ValueKind)}, not an object");
+            return null;
+        }
+        // Unlike element names, resourceType is matched exactly, as Firely's parser does.
+        if (!questionnaire.TryGetProperty("resourceType", out var resourceType) || resourceType.ValueKind != JsonValueKind.String)
+        {
+            Problem("resourceType", "the text is not a FHIR resource: it has no resourceType");
+            return null;
+        }
+        if (!resourceType.ValueEquals(Root))
+        {
+            Problem("resourceType", $"expected Questionnaire, found {resourceType.GetString()}");
+            return null;
+        }
+
+        // A value in the wrong JSON type is reported as such (faulty), not as missing too.
+        var id = Text(questionnaire, "id", Root, Root, out var idFaulty);
+        if (!idFaulty && string.IsNullOrWhiteSpace(id))
         {
             Problem("Questionnaire.id", "the Questionnaire has no id; the id becomes the instrument id");
         }
-        else if (!InstrumentDefinition.FhirId().IsMatch(id))
+        else if (id is not null && !InstrumentDefinition.FhirId().IsMatch(id))
         {
             Problem("Questionnaire.id", $"\"{id}\" is not a FHIR id (letters, digits, '-' and '.', at most 64)");
         }
-        if (string.IsNullOrWhiteSpace(questionnaire.Url) || !Uri.TryCreate(questionnaire.Url, UriKind.Absolute, out _))
+        var url = Text(questionnaire, "url", Root, Root, out var urlFaulty);
+        if (!urlFaulty && (string.IsNullOrWhiteSpace(url) || !Uri.TryCreate(url, UriKind.Absolute, out _)))
         {
             Problem("Questionnaire.url", "the Questionnaire needs an absolute canonical url");
         }
-        var title = questionnaire.Title ?? questionnaire.Name;
-        if (string.IsNullOrWhiteSpace(title))
+        var title = Text(questionnaire, "title", Root, Root, out var titleFaulty)
+            ?? Text(questionnaire, "name", Root, Root, out _);
+        if (string.IsNullOrWhiteSpace(title) && !titleFaulty)
         {
             Problem("Questionnaire.title", "the Questionnaire has no title");
         }
-        if (questionnaire.StatusElement is null)
+        var status = Text(questionnaire, "status", Root, Root, out var statusFaulty);
+        if (status is null && !statusFaulty)
         {
-            Problem("Questionnaire.status", "the Questionnaire has no status");
+            Problem("Questionnaire.status", "the Questionnaire has no status", "Questionnaire.status", missing: true);
         }
-        else if (Known(() => questionnaire.Status) == PublicationStatus.Retired)
+        else if (status is not null && !PublicationStatuses.Contains(status, StringComparer.Ordinal))
+        {
+            Problem("Questionnaire.status", $"\"{status}\" is not a publication status (draft, active, retired or unknown)", "Questionnaire.status");
+        }
+        else if (status == "retired")
         {
             Problem("Questionnaire.status", "a retired Questionnaire cannot be added");
         }
+        var version = Text(questionnaire, "version", Root, Root, out _);
 
-        CheckForeignAllianceExtensions(questionnaire.Extension, "Questionnaire",
+        var extensions = Extensions(questionnaire, Root, Root);
+        CheckForeignAllianceExtensions(extensions, "Questionnaire",
             [ExtensionUrls.Instrument, ExtensionUrls.Subscale, ExtensionUrls.SeverityBand]);
 
-        var metadata = ReadInstrumentExtension(questionnaire);
+        var metadata = ReadInstrumentExtension(extensions);
         var items = new List<InstrumentItem>();
         var linkIds = new HashSet<string>(StringComparer.Ordinal);
         MemberGroup? memberGroup = null;
-        foreach (var item in questionnaire.Item)
+        foreach (var item in Elements(questionnaire, "item", Root, Root))
         {
             ReadItem(item, items, linkIds, ref memberGroup, perMember: false);
         }
@@ -75,23 +130,23 @@ internal sealed class DefinitionReader
             Problem("Questionnaire.item", "the Questionnaire has no items");
         }
 
-        var subscales = ReadSubscales(questionnaire, items);
+        var subscales = ReadSubscales(extensions, items);
         var precision = metadata?.Precision ?? 0;
-        var bands = ReadBands(questionnaire, metadata, precision);
+        var bands = ReadBands(extensions, metadata, precision);
         if (metadata is not null)
         {
             CheckScoringConsistency(metadata, items, subscales);
         }
 
-        if (problems.Count > 0 || !Complete || metadata is null || id is null || title is null || questionnaire.Url is null)
+        if (ProblemCount > 0 || !Complete || metadata is null || id is null || title is null || url is null)
         {
             return null;
         }
         return new Instrument
         {
             Id = id,
-            Url = questionnaire.Url,
-            Version = questionnaire.Version,
+            Url = url,
+            Version = version,
             Title = title,
             Origin = origin,
             Construct = metadata.Construct,
@@ -115,7 +170,7 @@ internal sealed class DefinitionReader
             MemberGroup = memberGroup,
             Subscales = subscales.ToValueList(),
             Bands = bands.ToValueList(),
-            QuestionnaireJson = Fhir.ToJson(questionnaire),
+            QuestionnaireJson = json,
         };
     }
 
@@ -125,98 +180,92 @@ internal sealed class DefinitionReader
         string.IsNullOrEmpty(linkId) ? $"item {number}" : $"item {number} (linkId \"{linkId}\")";
 
     private void ReadItem(
-        Questionnaire.ItemComponent item,
+        Node item,
         List<InstrumentItem> items,
         HashSet<string> linkIds,
         ref MemberGroup? memberGroup,
         bool perMember)
     {
         var number = ++itemNumber;
-        var linkId = item.LinkId;
+        if (!item.IsObject)
+        {
+            // Reported with its array; it keeps its number, so that the items after it are numbered as in the definition.
+            return;
+        }
+        var linkId = Text(item.Element, "linkId", item.Path, ItemLocation(number, null), out var linkIdFaulty);
         var where = ItemLocation(number, linkId);
-        if (string.IsNullOrWhiteSpace(linkId))
-        {
-            Problem(where, "the item has no linkId");
-        }
-        else if (!linkIds.Add(linkId))
-        {
-            Problem(where, $"linkId \"{linkId}\" is used by an earlier item");
-        }
-        if (item.EnableWhen.Count > 0)
+        CheckLinkId(linkId, linkIdFaulty, where, item.Path, linkIds);
+        if (Given(item.Element, "enableWhen") && !IsEmptyArray(item.Element, "enableWhen"))
         {
             Problem(where, "conditional items (enableWhen) are not supported");
         }
-        if (item.AnswerValueSet is not null)
+        if (Given(item.Element, "answerValueSet"))
         {
             Problem(where, "answer options must be listed in the item (answerOption); answerValueSet is not supported");
         }
 
-        CheckForeignAllianceExtensions(item.Extension, where,
+        var extensions = Extensions(item.Element, item.Path, where);
+        CheckForeignAllianceExtensions(extensions, where,
         [
             ExtensionUrls.ReverseScored, ExtensionUrls.Scored, ExtensionUrls.RiskFlag, ExtensionUrls.PrivateAllowed,
             ExtensionUrls.ScaleAnchor, ExtensionUrls.PerMember, ExtensionUrls.MemberId,
         ]);
 
-        if (item.TypeElement is null)
+        if (ItemType(item, where) is not { } type)
         {
-            Problem(where, "the item has no type");
             return;
         }
-        if (Known(() => item.Type) is not { } type)
+        if (type == "group")
         {
-            // An unknown type code was already reported by the parser.
+            ReadGroup(item, linkId, extensions, where, items, linkIds, ref memberGroup, perMember);
             return;
         }
-        if (type == Questionnaire.QuestionnaireItemType.Group)
-        {
-            ReadGroup(item, where, items, linkIds, ref memberGroup, perMember);
-            return;
-        }
-        if (item.Item.Count > 0)
+        if (Given(item.Element, "item") && !IsEmptyArray(item.Element, "item"))
         {
             Problem(where, "only per-member groups may contain items");
         }
-        if (item.Repeats == true)
+        if (Boolean(item.Element, "repeats", item.Path, where) == true)
         {
             Problem(where, "items that take several answers (repeats) are not supported");
         }
-        if (BooleanExtension(item, ExtensionUrls.PerMember, where) is not null)
+        if (BooleanExtension(extensions, ExtensionUrls.PerMember, where) is not null)
         {
             Problem(where, "per-member applies to groups only");
         }
-        if (BooleanExtension(item, ExtensionUrls.MemberId, where) is not null)
+        if (BooleanExtension(extensions, ExtensionUrls.MemberId, where) is not null)
         {
             Problem(where, "member-id applies only to a string item inside a per-member group");
         }
 
-        if (type != Questionnaire.QuestionnaireItemType.Display && !Answerable.Contains(type))
+        if (type != "display" && !Answerable.Contains(type))
         {
-            Problem(where, $"item type '{Hl7.Fhir.Utility.EnumUtility.GetLiteral(type)}' is not supported " +
+            Problem(where, $"item type '{type}' is not supported " +
                            "(integer, choice, boolean, string, text, display and per-member group are)");
             return;
         }
-        if (string.IsNullOrWhiteSpace(item.Text))
+        var text = Text(item.Element, "text", item.Path, where, out var textFaulty);
+        if (string.IsNullOrWhiteSpace(text) && !textFaulty)
         {
             Problem(where, "the item has no text");
         }
 
         var kind = type switch
         {
-            Questionnaire.QuestionnaireItemType.Display => ItemKind.Display,
-            Questionnaire.QuestionnaireItemType.Integer => ItemKind.Scale,
-            Questionnaire.QuestionnaireItemType.Choice => ItemKind.Choice,
-            Questionnaire.QuestionnaireItemType.Boolean => ItemKind.YesNo,
+            "display" => ItemKind.Display,
+            "integer" => ItemKind.Scale,
+            "choice" => ItemKind.Choice,
+            "boolean" => ItemKind.YesNo,
             _ => ItemKind.FreeText,
         };
 
-        var scoredFlag = BooleanExtension(item, ExtensionUrls.Scored, where);
+        var scoredFlag = BooleanExtension(extensions, ExtensionUrls.Scored, where);
         var scorable = kind is ItemKind.Scale or ItemKind.Choice or ItemKind.YesNo;
         if (scoredFlag == true && !scorable)
         {
             Problem(where, $"a {Describe(kind)} item cannot be scored");
         }
         var scored = scorable && scoredFlag != false;
-        var reverse = BooleanExtension(item, ExtensionUrls.ReverseScored, where) == true;
+        var reverse = BooleanExtension(extensions, ExtensionUrls.ReverseScored, where) == true;
 
         decimal? min = null, max = null;
         var options = new List<AnswerOption>();
@@ -224,8 +273,8 @@ internal sealed class DefinitionReader
         switch (kind)
         {
             case ItemKind.Scale:
-                (min, max) = ReadScaleRange(item, where);
-                anchors = ReadAnchors(item, where, min, max);
+                (min, max) = ReadScaleRange(extensions, where);
+                anchors = ReadAnchors(extensions, where, min, max);
                 break;
             case ItemKind.Choice:
                 options = ReadOptions(item, where, scored);
@@ -241,11 +290,11 @@ internal sealed class DefinitionReader
                 max = 1;
                 break;
         }
-        if (kind != ItemKind.Scale && item.Extension.Any(e => e.Url == ExtensionUrls.ScaleAnchor))
+        if (kind != ItemKind.Scale && extensions.Any(e => e.Url == ExtensionUrls.ScaleAnchor))
         {
             Problem(where, "scale anchors apply to integer (scale) items only");
         }
-        if (kind != ItemKind.Scale && item.Extension.Any(e => e.Url is ExtensionUrls.MinValue or ExtensionUrls.MaxValue))
+        if (kind != ItemKind.Scale && extensions.Any(e => e.Url is ExtensionUrls.MinValue or ExtensionUrls.MaxValue))
         {
             Problem(where, "minValue and maxValue apply to integer (scale) items only");
         }
@@ -255,18 +304,20 @@ internal sealed class DefinitionReader
             Problem(where, scored ? "reverse-scored item has no answer range" : "reverse-scored item is not scored");
         }
 
-        var privateAllowed = BooleanExtension(item, ExtensionUrls.PrivateAllowed, where) == true;
+        var privateAllowed = BooleanExtension(extensions, ExtensionUrls.PrivateAllowed, where) == true;
         if (privateAllowed && kind != ItemKind.FreeText)
         {
             Problem(where, "only free-text items can be kept private (private-allowed)");
         }
-        if (item.MaxLength is { } maxLength && (kind != ItemKind.FreeText || maxLength < 1))
+        var maxLength = Integer(item.Element, "maxLength", item.Path, where);
+        if (maxLength is { } length && (kind != ItemKind.FreeText || length < 1))
         {
             Problem(where, kind != ItemKind.FreeText ? "maxLength applies to free-text items only" : "maxLength must be at least 1");
         }
 
-        var risk = ReadRisk(item, where, scored, min, max);
-        if (kind == ItemKind.Display && item.Required == true)
+        var risk = ReadRisk(extensions, where, scored, min, max);
+        var required = Boolean(item.Element, "required", item.Path, where) == true;
+        if (kind == ItemKind.Display && required)
         {
             Problem(where, "a display item cannot be required");
         }
@@ -275,9 +326,9 @@ internal sealed class DefinitionReader
         {
             LinkId = linkId ?? "",
             Number = number,
-            Text = item.Text ?? "",
+            Text = text ?? "",
             Kind = kind,
-            Required = item.Required == true,
+            Required = required,
             Scored = scored,
             ReverseScored = reverse,
             Min = min,
@@ -285,14 +336,58 @@ internal sealed class DefinitionReader
             Options = options.ToValueList(),
             Anchors = anchors.ToValueList(),
             PrivateAllowed = privateAllowed,
-            MaxLength = kind == ItemKind.FreeText ? item.MaxLength : null,
+            MaxLength = kind == ItemKind.FreeText ? maxLength : null,
             Risk = risk,
             PerMember = perMember,
         });
     }
 
+    /// <summary>A linkId is given (a value in the wrong JSON type is reported already) and unique.</summary>
+    private void CheckLinkId(string? linkId, bool faulty, string where, string itemPath, HashSet<string> linkIds)
+    {
+        if (faulty)
+        {
+            return;
+        }
+        if (string.IsNullOrWhiteSpace(linkId))
+        {
+            Problem(where, "the item has no linkId", itemPath + ".linkId", missing: true);
+        }
+        else if (!linkIds.Add(linkId))
+        {
+            Problem(where, $"linkId \"{linkId}\" is used by an earlier item");
+        }
+    }
+
+    /// <summary>
+    /// The item's type code, or null when it has none or one FHIR R4 does not define (reported here, as Firely's parser
+    /// reports it, so that a definition read without Firely is refused for it too).
+    /// </summary>
+    private string? ItemType(Node item, string where)
+    {
+        var type = Text(item.Element, "type", item.Path, where, out var faulty);
+        if (faulty)
+        {
+            return null;
+        }
+        if (type is null)
+        {
+            Problem(where, "the item has no type", item.Path + ".type", missing: true);
+            return null;
+        }
+        if (!ItemTypes.Contains(type, StringComparer.Ordinal))
+        {
+            Problem(where, $"item type '{type}' is not a FHIR item type (integer, choice, boolean, string, text, display and per-member group are supported)",
+                item.Path + ".type");
+            return null;
+        }
+        return type;
+    }
+
     private void ReadGroup(
-        Questionnaire.ItemComponent group,
+        Node group,
+        string? groupLinkId,
+        List<Ext> extensions,
         string where,
         List<InstrumentItem> items,
         HashSet<string> linkIds,
@@ -304,12 +399,12 @@ internal sealed class DefinitionReader
             Problem(where, "groups cannot be nested");
             return;
         }
-        if (BooleanExtension(group, ExtensionUrls.PerMember, where) != true)
+        if (BooleanExtension(extensions, ExtensionUrls.PerMember, where) != true)
         {
             Problem(where, "groups are supported only as per-member groups (extension per-member set to true)");
             return;
         }
-        if (group.Repeats != true)
+        if (Boolean(group.Element, "repeats", group.Path, where) != true)
         {
             Problem(where, "a per-member group must repeat (repeats: true), once for each member");
         }
@@ -317,7 +412,8 @@ internal sealed class DefinitionReader
         {
             Problem(where, "an instrument can have only one per-member group");
         }
-        if (string.IsNullOrWhiteSpace(group.Text))
+        var text = Text(group.Element, "text", group.Path, where, out var textFaulty);
+        if (string.IsNullOrWhiteSpace(text) && !textFaulty)
         {
             Problem(where, "the group has no text");
         }
@@ -325,30 +421,26 @@ internal sealed class DefinitionReader
         string? memberIdLinkId = null;
         var memberIdItems = 0;
         var before = items.Count;
-        foreach (var child in group.Item)
+        foreach (var child in Elements(group.Element, "item", group.Path, where))
         {
-            if (child.Extension.Any(e => e.Url == ExtensionUrls.MemberId))
+            if (HasExtension(child.Element, ExtensionUrls.MemberId))
             {
                 var number = ++itemNumber;
-                var childWhere = ItemLocation(number, child.LinkId);
+                var childLinkId = Text(child.Element, "linkId", child.Path, ItemLocation(number, null), out var childLinkIdFaulty);
+                var childWhere = ItemLocation(number, childLinkId);
                 memberIdItems++;
-                if (BooleanExtension(child, ExtensionUrls.MemberId, childWhere) != true)
+                var childExtensions = Extensions(child.Element, child.Path, childWhere);
+                if (BooleanExtension(childExtensions, ExtensionUrls.MemberId, childWhere) != true)
                 {
                     continue;
                 }
-                if (Known(() => child.Type) != Questionnaire.QuestionnaireItemType.String)
+                var childType = Text(child.Element, "type", child.Path, childWhere, out var childTypeFaulty);
+                if (childType != "string" && !childTypeFaulty)
                 {
                     Problem(childWhere, "the member-id item must be of type string");
                 }
-                if (string.IsNullOrWhiteSpace(child.LinkId))
-                {
-                    Problem(childWhere, "the item has no linkId");
-                }
-                else if (!linkIds.Add(child.LinkId))
-                {
-                    Problem(childWhere, $"linkId \"{child.LinkId}\" is used by an earlier item");
-                }
-                memberIdLinkId = child.LinkId;
+                CheckLinkId(childLinkId, childLinkIdFaulty, childWhere, child.Path, linkIds);
+                memberIdLinkId = childLinkId;
                 continue;
             }
             ReadItem(child, items, linkIds, ref memberGroup, perMember: true);
@@ -363,13 +455,13 @@ internal sealed class DefinitionReader
         {
             Problem(where, "the per-member group has no rated items");
         }
-        memberGroup ??= new MemberGroup(group.LinkId ?? "", group.Text ?? "", memberIdLinkId ?? "");
+        memberGroup ??= new MemberGroup(groupLinkId ?? "", text ?? "", memberIdLinkId ?? "");
     }
 
-    private (decimal? Min, decimal? Max) ReadScaleRange(Questionnaire.ItemComponent item, string where)
+    private (decimal? Min, decimal? Max) ReadScaleRange(List<Ext> extensions, string where)
     {
-        var min = IntegerExtension(item, ExtensionUrls.MinValue, where);
-        var max = IntegerExtension(item, ExtensionUrls.MaxValue, where);
+        var min = IntegerExtension(extensions, ExtensionUrls.MinValue, where);
+        var max = IntegerExtension(extensions, ExtensionUrls.MaxValue, where);
         if (min is null || max is null)
         {
             Problem(where, "a scale (integer) item needs minValue and maxValue extensions (valueInteger)");
@@ -383,10 +475,10 @@ internal sealed class DefinitionReader
         return (min, max);
     }
 
-    private List<ScaleAnchor> ReadAnchors(Questionnaire.ItemComponent item, string where, decimal? min, decimal? max)
+    private List<ScaleAnchor> ReadAnchors(List<Ext> extensions, string where, decimal? min, decimal? max)
     {
         var anchors = new List<ScaleAnchor>();
-        foreach (var extension in item.Extension.Where(e => e.Url == ExtensionUrls.ScaleAnchor))
+        foreach (var extension in extensions.Where(e => e.Url == ExtensionUrls.ScaleAnchor))
         {
             var fields = new Fields(this, extension, $"{where}: scale-anchor", ["value", "label"]);
             var value = fields.Integer("value", required: true);
@@ -408,73 +500,81 @@ internal sealed class DefinitionReader
         return [.. anchors.OrderBy(a => a.Value)];
     }
 
-    private List<AnswerOption> ReadOptions(Questionnaire.ItemComponent item, string where, bool scored)
+    private List<AnswerOption> ReadOptions(Node item, string where, bool scored)
     {
         var options = new List<AnswerOption>();
-        if (item.AnswerOption.Count == 0)
+        var answerOptions = Elements(item.Element, "answerOption", item.Path, where);
+        if (answerOptions.Count == 0)
         {
             Problem(where, "a choice item needs answer options (answerOption)");
             return options;
         }
         var position = 0;
-        foreach (var option in item.AnswerOption)
+        foreach (var option in answerOptions)
         {
             position++;
             var optionWhere = $"{where}: option {position}";
-            if (option.Value is not Coding coding)
+            if (!option.IsObject)
             {
-                Problem(optionWhere, "answer options must be codings (valueCoding)");
                 continue;
             }
-            if (string.IsNullOrWhiteSpace(coding.Code))
+            var value = ChoiceValue(option, optionWhere, "the option");
+            if (value is not { IsCoding: true })
             {
-                Problem(optionWhere, "the option has no code");
+                Problem(optionWhere, "answer options must be codings (valueCoding)", value?.Path);
                 continue;
             }
-            if (options.Any(o => o.Code == coding.Code))
+            var coding = new Node(value.Element, value.Path);
+            var code = Text(coding.Element, "code", coding.Path, optionWhere, out var codeFaulty);
+            if (string.IsNullOrWhiteSpace(code))
             {
-                Problem(optionWhere, $"code \"{coding.Code}\" is used by an earlier option");
+                if (!codeFaulty)
+                {
+                    Problem(optionWhere, "the option has no code");
+                }
+                continue;
             }
-            if (string.IsNullOrWhiteSpace(coding.Display))
+            if (options.Any(o => o.Code == code))
+            {
+                Problem(optionWhere, $"code \"{code}\" is used by an earlier option");
+            }
+            var display = Text(coding.Element, "display", coding.Path, optionWhere, out var displayFaulty);
+            if (string.IsNullOrWhiteSpace(display) && !displayFaulty)
             {
                 Problem(optionWhere, "the option has no display text");
             }
+            var system = Text(coding.Element, "system", coding.Path, optionWhere, out _);
             decimal? score = null;
-            var ordinal = coding.Extension.FirstOrDefault(e => e.Url == ExtensionUrls.OrdinalValue);
+            var ordinal = Extensions(coding.Element, coding.Path, optionWhere).FirstOrDefault(e => e.Url == ExtensionUrls.OrdinalValue);
             if (ordinal is not null)
             {
-                score = ordinal.Value switch
-                {
-                    FhirDecimal d => d.Value,
-                    Integer i => i.Value,
-                    _ => null,
-                };
+                score = ordinal.Value?.Decimal();
                 if (score is null)
                 {
-                    Problem(optionWhere, "ordinalValue must be a decimal (valueDecimal)");
+                    Problem(optionWhere, "ordinalValue must be a decimal (valueDecimal)", ordinal.Value?.Path);
                 }
             }
             else if (scored)
             {
                 Problem(optionWhere, "an option of a scored item needs its score (ordinalValue extension on the coding)");
             }
-            options.Add(new AnswerOption(coding.Code, coding.System, coding.Display ?? "", score));
+            options.Add(new AnswerOption(code, system, display ?? "", score));
         }
         return options;
     }
 
-    private RiskRule? ReadRisk(Questionnaire.ItemComponent item, string where, bool scored, decimal? min, decimal? max)
+    private RiskRule? ReadRisk(List<Ext> extensions, string where, bool scored, decimal? min, decimal? max)
     {
-        var extensions = item.Extension.Where(e => e.Url == ExtensionUrls.RiskFlag).ToList();
-        if (extensions.Count == 0)
+        var risks = extensions.Where(e => e.Url == ExtensionUrls.RiskFlag).ToList();
+        if (risks.Count == 0)
         {
             return null;
         }
-        if (extensions.Count > 1)
+        if (risks.Count > 1)
         {
             Problem(where, "an item can have only one risk-flag");
         }
-        var fields = new Fields(this, extensions[0], $"{where}: risk-flag", ["atOrAbove", "message"]);
+        var fields = new Fields(this, risks[0], $"{where}: risk-flag", ["atOrAbove", "message"]);
         var threshold = fields.Decimal("atOrAbove", required: true);
         var message = fields.String("message", required: true);
         if (!scored || min is null || max is null)
@@ -521,9 +621,9 @@ internal sealed class DefinitionReader
         "validationNote",
     ];
 
-    private Metadata? ReadInstrumentExtension(Questionnaire questionnaire)
+    private Metadata? ReadInstrumentExtension(List<Ext> questionnaireExtensions)
     {
-        var extensions = questionnaire.Extension.Where(e => e.Url == ExtensionUrls.Instrument).ToList();
+        var extensions = questionnaireExtensions.Where(e => e.Url == ExtensionUrls.Instrument).ToList();
         if (extensions.Count == 0)
         {
             Problem(InstrumentLocation, $"the Questionnaire has no instrument extension ({ExtensionUrls.Instrument}) with its scoring metadata");
@@ -534,7 +634,7 @@ internal sealed class DefinitionReader
             Problem(InstrumentLocation, "the Questionnaire has more than one instrument extension");
         }
         var fields = new Fields(this, extensions[0], InstrumentLocation, InstrumentFields, repeating: ["rater"]);
-        var before = problems.Count;
+        var before = ProblemCount;
 
         var construct = fields.Enum("construct", Codes.ConstructCodes, required: true);
         var raters = fields.Enums("rater", Codes.RaterCodes);
@@ -594,7 +694,7 @@ internal sealed class DefinitionReader
         var licence = fields.String("licence", required: true);
         var validationNote = fields.String("validationNote", required: false);
 
-        Complete = problems.Count == before && construct is not null && direction is not null && missing is not null
+        Complete = ProblemCount == before && construct is not null && direction is not null && missing is not null
             && source is not null && licence is not null;
         if (scoreMin is null || scoreMax is null)
         {
@@ -633,11 +733,11 @@ internal sealed class DefinitionReader
 
     // ---- subscales and bands ----
 
-    private List<Subscale> ReadSubscales(Questionnaire questionnaire, List<InstrumentItem> items)
+    private List<Subscale> ReadSubscales(List<Ext> questionnaireExtensions, List<InstrumentItem> items)
     {
         var subscales = new List<Subscale>();
         var position = 0;
-        foreach (var extension in questionnaire.Extension.Where(e => e.Url == ExtensionUrls.Subscale))
+        foreach (var extension in questionnaireExtensions.Where(e => e.Url == ExtensionUrls.Subscale))
         {
             position++;
             var where = $"subscale {position}";
@@ -682,11 +782,11 @@ internal sealed class DefinitionReader
         return subscales;
     }
 
-    private List<SeverityBand> ReadBands(Questionnaire questionnaire, Metadata? metadata, int precision)
+    private List<SeverityBand> ReadBands(List<Ext> questionnaireExtensions, Metadata? metadata, int precision)
     {
         var bands = new List<SeverityBand>();
         var position = 0;
-        foreach (var extension in questionnaire.Extension.Where(e => e.Url == ExtensionUrls.SeverityBand))
+        foreach (var extension in questionnaireExtensions.Where(e => e.Url == ExtensionUrls.SeverityBand))
         {
             position++;
             var where = $"severity band {position}";
@@ -800,64 +900,47 @@ internal sealed class DefinitionReader
             : (members.Min(i => i.Min!.Value), members.Max(i => i.Max!.Value));
     }
 
-    // ---- helpers ----
+    // ---- extensions ----
 
-    private void CheckForeignAllianceExtensions(IEnumerable<Extension> extensions, string where, string[] allowed)
+    private void CheckForeignAllianceExtensions(List<Ext> extensions, string where, string[] allowed)
     {
         foreach (var extension in extensions)
         {
-            if (extension?.Url is { } url && url.StartsWith(ExtensionUrls.Base, StringComparison.Ordinal) && !allowed.Contains(url))
+            if (extension.Url is { } url && url.StartsWith(ExtensionUrls.Base, StringComparison.Ordinal) && !allowed.Contains(url))
             {
                 Problem(where, $"unknown or misplaced Alliance extension {url}");
             }
         }
     }
 
-    private bool? BooleanExtension(Questionnaire.ItemComponent item, string url, string where)
+    private bool? BooleanExtension(List<Ext> extensions, string url, string where)
     {
-        var extension = item.Extension.FirstOrDefault(e => e.Url == url);
+        var extension = extensions.FirstOrDefault(e => e.Url == url);
         if (extension is null)
         {
             return null;
         }
-        if (extension.Value is FhirBoolean { Value: { } value })
+        if (extension.Value?.Boolean() is { } value)
         {
             return value;
         }
-        Problem(where, $"{ShortName(url)} must be a boolean (valueBoolean)");
+        Problem(where, $"{ShortName(url)} must be a boolean (valueBoolean)", extension.Value?.Path);
         return null;
     }
 
-    private int? IntegerExtension(Questionnaire.ItemComponent item, string url, string where)
+    private int? IntegerExtension(List<Ext> extensions, string url, string where)
     {
-        var extension = item.Extension.FirstOrDefault(e => e.Url == url);
+        var extension = extensions.FirstOrDefault(e => e.Url == url);
         if (extension is null)
         {
             return null;
         }
-        if (extension.Value is Integer { Value: { } value })
+        if (extension.Value?.Integer() is { } value)
         {
             return value;
         }
-        Problem(where, $"{ShortName(url)} must be an integer (valueInteger)");
+        Problem(where, $"{ShortName(url)} must be an integer (valueInteger)", extension.Value?.Path);
         return null;
-    }
-
-    /// <summary>
-    /// Reads a coded element of a partially parsed resource: when the JSON held an invalid code, Firely keeps it and
-    /// throws on access. The parser has already reported it, so it reads as unknown here.
-    /// </summary>
-    private static T? Known<T>(Func<T?> read)
-        where T : struct
-    {
-        try
-        {
-            return read();
-        }
-        catch (Hl7.Fhir.Validation.CodedValidationException)
-        {
-            return null;
-        }
     }
 
     private static string ShortName(string url) => url[(url.LastIndexOf('/') + 1)..];
@@ -886,9 +969,9 @@ internal sealed class DefinitionReader
     {
         private readonly DefinitionReader reader;
         private readonly string where;
-        private readonly ILookup<string, Extension> byName;
+        private readonly ILookup<string, Ext> byName;
 
-        public Fields(DefinitionReader reader, Extension extension, string where, string[] known, string[]? repeating = null)
+        public Fields(DefinitionReader reader, Ext extension, string where, string[] known, string[]? repeating = null)
         {
             this.reader = reader;
             this.where = where;
@@ -896,14 +979,16 @@ internal sealed class DefinitionReader
             {
                 reader.Problem(where, "a complex extension carries its fields as sub-extensions, not a value");
             }
-            foreach (var sub in extension.Extension)
+            foreach (var sub in extension.Extensions)
             {
                 if (string.IsNullOrEmpty(sub.Url) || !known.Contains(sub.Url))
                 {
-                    reader.Problem(where, $"unknown field \"{sub.Url}\" (known: {string.Join(", ", known)})");
+                    // A field without a url is the same fault as Firely's report of the missing url.
+                    reader.Problem(where, $"unknown field \"{sub.Url}\" (known: {string.Join(", ", known)})",
+                        string.IsNullOrEmpty(sub.Url) ? sub.Path + ".url" : null);
                 }
             }
-            byName = extension.Extension.Where(e => e.Url is not null).ToLookup(e => e.Url!, StringComparer.Ordinal);
+            byName = extension.Extensions.Where(e => e.Url is not null).ToLookup(e => e.Url!, StringComparer.Ordinal);
             foreach (var group in byName)
             {
                 if (group.Count() > 1 && (repeating is null || !repeating.Contains(group.Key)))
@@ -915,7 +1000,7 @@ internal sealed class DefinitionReader
 
         public bool Has(string name) => byName.Contains(name);
 
-        private Extension? Single(string name, bool required, string expected)
+        private Ext? Single(string name, bool required, string expected)
         {
             var extension = byName[name].FirstOrDefault();
             if (extension is null && required)
@@ -928,51 +1013,49 @@ internal sealed class DefinitionReader
         public string? Code(string name, bool required)
         {
             var extension = Single(name, required, "valueCode");
-            return extension is null ? null : AsText(extension, name, "a code (valueCode)", v => v is Hl7.Fhir.Model.Code);
+            return extension is null ? null : AsText(extension, name, "a code (valueCode)", "CODE");
         }
 
         public string? String(string name, bool required)
         {
             var extension = Single(name, required, "valueString");
-            return extension is null ? null : AsText(extension, name, "text (valueString)", v => v is FhirString or Markdown);
+            return extension is null ? null : AsText(extension, name, "text (valueString)", "STRING", "MARKDOWN");
         }
 
         public List<string> Strings(string name) =>
-            [.. byName[name].Select(e => AsText(e, name, "text (valueString)", v => v is FhirString or Hl7.Fhir.Model.Code)).OfType<string>()];
+            [.. byName[name].Select(e => AsText(e, name, "text (valueString)", "STRING", "CODE")).OfType<string>()];
 
         public int? Integer(string name, bool required)
         {
             var extension = Single(name, required, "valueInteger");
-            switch (extension?.Value)
+            if (extension is null)
             {
-                case null when extension is null:
-                    return null;
-                case Hl7.Fhir.Model.Integer { Value: { } value }:
-                    return value;
-                default:
-                    reader.Problem(where, $"{name} must be a whole number (valueInteger)");
-                    return null;
+                return null;
             }
+            if (extension.Value?.Integer() is { } value)
+            {
+                return value;
+            }
+            reader.Problem(where, $"{name} must be a whole number (valueInteger)", extension.Value?.Path);
+            return null;
         }
 
         public decimal? Decimal(string name, bool required)
         {
             var extension = Single(name, required, "valueDecimal");
-            switch (extension?.Value)
+            if (extension is null)
             {
-                case null when extension is null:
-                    return null;
-                case FhirDecimal { Value: { } value }:
-                    return value;
-                case Hl7.Fhir.Model.Integer { Value: { } value }:
-                    return value;
-                default:
-                    reader.Problem(where, $"{name} must be a number (valueDecimal)");
-                    return null;
+                return null;
             }
+            if (extension.Value?.Decimal() is { } value)
+            {
+                return value;
+            }
+            reader.Problem(where, $"{name} must be a number (valueDecimal)", extension.Value?.Path);
+            return null;
         }
 
-        public Extension? Complex(string name) => byName[name].FirstOrDefault();
+        public Ext? Complex(string name) => byName[name].FirstOrDefault();
 
         public T? Enum<T>(string name, IReadOnlyDictionary<string, T> codes, bool required)
             where T : struct
@@ -996,7 +1079,7 @@ internal sealed class DefinitionReader
             var values = new List<T>();
             foreach (var extension in byName[name])
             {
-                var code = AsText(extension, name, "a code (valueCode)", v => v is Hl7.Fhir.Model.Code);
+                var code = AsText(extension, name, "a code (valueCode)", "CODE");
                 if (code is null)
                 {
                     continue;
@@ -1017,20 +1100,14 @@ internal sealed class DefinitionReader
             return values;
         }
 
-        private string? AsText(Extension extension, string name, string expected, Func<DataType, bool> accepts)
+        private string? AsText(Ext extension, string name, string expected, params string[] accepted)
         {
-            var text = extension.Value switch
-            {
-                Hl7.Fhir.Model.Code code => code.Value,
-                FhirString plain => plain.Value,
-                Markdown markdown => markdown.Value,
-                _ => null,
-            };
-            if (extension.Value is { } given && accepts(given) && !string.IsNullOrWhiteSpace(text))
+            var text = extension.Value?.Text(accepted);
+            if (!string.IsNullOrWhiteSpace(text))
             {
                 return text;
             }
-            reader.Problem(where, $"{name} must be {expected}");
+            reader.Problem(where, $"{name} must be {expected}", extension.Value?.Path);
             return null;
         }
     }

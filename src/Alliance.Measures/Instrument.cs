@@ -298,7 +298,11 @@ public sealed record Instrument
     /// <summary>The severity bands of the total, from low to high.</summary>
     public ValueList<SeverityBand> Bands { get; init; } = ValueList.Empty<SeverityBand>();
 
-    /// <summary>The Questionnaire as FHIR JSON, exactly as served by the FHIR endpoints.</summary>
+    /// <summary>
+    /// The Questionnaire as FHIR JSON: the definition's text as it was read (a built-in's file, an agency's imported
+    /// file as stored, or Firely's JSON of a Questionnaire resource). The FHIR endpoints serve it through
+    /// <see cref="ToQuestionnaire"/>, written again by Firely.
+    /// </summary>
     public required string QuestionnaireJson { get; init; }
 
     /// <summary>The items that count towards scores, in order.</summary>

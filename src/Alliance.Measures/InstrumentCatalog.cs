@@ -27,10 +27,12 @@ public sealed class InstrumentCatalog
     public static ValueList<Instrument> BuiltIns => BuiltInInstruments.Value;
 
     /// <summary>
-    /// A catalog holding the built-in instruments. Imports are checked by Firely's structural validator when one is
-    /// given (pass <see cref="FhirStructureValidator.Shared"/>), and always by Alliance's own definition checks.
+    /// A catalog holding the built-in instruments. With a structural validator (pass
+    /// <see cref="FhirStructureValidator.Shared"/>) every import is checked as a file from outside Alliance: Firely's
+    /// parser and structural validation, and Alliance's own definition checks. Without one, imports are definitions
+    /// already checked so (an agency's stored imports): they are read with Alliance's checks alone, without Firely.
     /// </summary>
-    /// <param name="structureValidator">The structural validator for imports, or null to rely on parse-time checks.</param>
+    /// <param name="structureValidator">The structural validator for new imports, or null for a catalog of known definitions.</param>
     /// <returns>A new catalog.</returns>
     public static InstrumentCatalog CreateWithBuiltIns(FhirStructureValidator? structureValidator = null) =>
         new(BuiltIns, structureValidator);
@@ -64,29 +66,18 @@ public sealed class InstrumentCatalog
     /// <summary>
     /// Imports an agency's instrument from Questionnaire JSON carrying Alliance's extensions (for example a licensed
     /// SRS or WAI-SR the agency holds). A malformed definition is refused with every reason; an id or url already in
-    /// the catalog is refused too (built-ins cannot be replaced).
+    /// the catalog is refused too (built-ins cannot be replaced). How much is checked depends on the catalog: see
+    /// <see cref="CreateWithBuiltIns"/>.
     /// </summary>
     /// <param name="questionnaireJson">The FHIR JSON text.</param>
     /// <returns>The imported instrument, or every problem found.</returns>
     public InstrumentReadResult Import(string questionnaireJson)
     {
         ArgumentNullException.ThrowIfNull(questionnaireJson);
-        var problems = new List<DefinitionProblem>();
-        var read = InstrumentDefinition.Read(questionnaireJson, InstrumentOrigin.Imported);
-        problems.AddRange(read.Problems);
-
-        if (structureValidator is not null)
-        {
-            // Structural validation needs a parsed resource; a text that does not parse was already reported. A resource
-            // parsed only in part (with parse errors) is not validated: its errors are reported already, and Firely's
-            // validator can fail on the values the parser left out.
-            var parseErrors = new List<(string, string)>();
-            if (Fhir.Parse<Hl7.Fhir.Model.Questionnaire>(questionnaireJson, parseErrors) is { } questionnaire && parseErrors.Count == 0)
-            {
-                problems.AddRange(structureValidator.Errors(questionnaire)
-                    .Select(issue => new DefinitionProblem(issue.Location, issue.Message)));
-            }
-        }
+        var read = structureValidator is null
+            ? InstrumentDefinition.ReadKnown(questionnaireJson, InstrumentOrigin.Imported)
+            : InstrumentDefinition.ReadChecked(questionnaireJson, InstrumentOrigin.Imported, structureValidator);
+        var problems = new List<DefinitionProblem>(read.Problems);
 
         lock (gate)
         {
@@ -119,7 +110,7 @@ public sealed class InstrumentCatalog
         foreach (var name in assembly.GetManifestResourceNames().Where(n => n.StartsWith(ResourcePrefix, StringComparison.Ordinal)).Order(StringComparer.Ordinal))
         {
             var json = ReadResource(assembly, name);
-            var result = InstrumentDefinition.Read(json, InstrumentOrigin.BuiltIn);
+            var result = InstrumentDefinition.ReadKnown(json, InstrumentOrigin.BuiltIn);
             if (result.Instrument is null)
             {
                 throw new InstrumentDefinitionException(name, result.Problems);

@@ -54,6 +54,54 @@ public sealed class DefinitionTests
     }
 
     [Fact]
+    public void AFaultFirelysParserReportsIsNotReportedAgainInOtherWords()
+    {
+        // Both readers meet the number where a linkId belongs and the unknown status; each fault is reported once, by
+        // Firely's parser, with its line.
+        const string json = """
+            {"resourceType":"Questionnaire","id":"x","status":"bogus",
+             "item":[{"linkId":3,"text":"Q","type":"integer"}]}
+            """;
+
+        var problems = InstrumentDefinition.Read(json).Problems;
+
+        Assert.Single(problems, p => p.Location.StartsWith("Questionnaire.status", StringComparison.Ordinal));
+        Assert.Single(problems, p => p.Location.StartsWith("Questionnaire.item[0].linkId", StringComparison.Ordinal));
+        Assert.DoesNotContain(problems, p => p.Message.Contains("linkId", StringComparison.Ordinal) && p.Location.StartsWith("item 1", StringComparison.Ordinal));
+        Assert.DoesNotContain(problems, p => p.Location == "Questionnaire.status");
+    }
+
+    [Fact]
+    public void AMissingLinkIdIsReportedOnceInAlliancesWords()
+    {
+        const string json = """
+            {"resourceType":"Questionnaire","id":"x","status":"active","item":[{"text":"Q","type":"string"}]}
+            """;
+
+        var problems = InstrumentDefinition.Read(json).Problems.Select(p => p.ToString()).ToList();
+
+        Assert.Contains("item 1: the item has no linkId", problems);
+        Assert.DoesNotContain(problems, p => p.StartsWith("Questionnaire.item[0].linkId", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void ProblemsFirelysParserDoesNotSeeAreReportedBesideItsOwn()
+    {
+        // Firely reports the unknown element; the reader, reading the same text, reports the unknown item type of
+        // another item and the missing instrument extension.
+        const string json = """
+            {"resourceType":"Questionnaire","id":"x","url":"https://agency.example/q/x","title":"X","status":"active",
+             "item":[{"linkId":"a","text":"Q","type":"string","colour":"red"},{"linkId":"b","text":"Q","type":"date"}]}
+            """;
+
+        var problems = InstrumentDefinition.Read(json).Problems.Select(p => p.ToString()).ToList();
+
+        Assert.Contains(problems, p => p.StartsWith("Questionnaire.item[0].colour (line 2): Found unknown element 'colour'", StringComparison.Ordinal));
+        Assert.Contains("item 2 (linkId \"b\"): item type 'date' is not supported (integer, choice, boolean, string, text, display and per-member group are)", problems);
+        Assert.Contains("instrument extension: the Questionnaire has no instrument extension (https://alliance.example/fhir/StructureDefinition/instrument) with its scoring metadata", problems);
+    }
+
+    [Fact]
     public void TextThatIsNotJsonIsRefused()
     {
         var result = InstrumentDefinition.Read("{\"resourceType\": \"Questionnaire\",");
@@ -93,6 +141,18 @@ public sealed class DefinitionTests
         Assert.True(result.Succeeded, string.Join(Environment.NewLine, result.Problems));
         Assert.Empty(result.Problems);
         Assert.Equal(InstrumentOrigin.Imported, result.Instrument!.Origin);
+    }
+
+    [Fact]
+    public void AQuestionnaireResourceIsReadAsItsFhirJson()
+    {
+        var builtIn = TestSupport.BuiltIn("observer-family-alliance");
+
+        var result = InstrumentDefinition.Read(builtIn.ToQuestionnaire(), InstrumentOrigin.BuiltIn);
+
+        Assert.True(result.Succeeded, string.Join(Environment.NewLine, result.Problems));
+        Assert.Equal(builtIn with { QuestionnaireJson = "" }, result.Instrument! with { QuestionnaireJson = "" });
+        Assert.Equal("observer-family-alliance", JsonNode.Parse(result.Instrument!.QuestionnaireJson)!["id"]!.GetValue<string>());
     }
 
     // Each case changes one thing in a valid built-in and expects exactly that problem.

@@ -150,7 +150,8 @@ public sealed class AgencyInstruments(AllianceDbContext db, AgencyInstrumentCach
 
         var stored = await Stored(agencyId).OrderBy(i => i.ImportedAt).ThenBy(i => i.InstrumentId)
             .Select(i => new { i.Id, i.QuestionnaireJson }).ToListAsync(ct).ConfigureAwait(false);
-        // Stored definitions were checked by Firely when imported; loading them again needs only Alliance's own checks.
+        // Stored definitions were checked by Firely when imported; a catalog without a structural validator reads them
+        // again with Alliance's own reader alone, without loading Firely's model.
         var catalog = InstrumentCatalog.CreateWithBuiltIns();
         var refused = new Dictionary<Guid, string>();
         foreach (var s in stored)
