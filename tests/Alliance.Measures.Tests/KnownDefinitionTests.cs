@@ -24,7 +24,7 @@ public sealed class KnownDefinitionTests
 
     [Fact]
     [Trait("Capability", "Proof")]
-    public void BuiltInsAndStoredImportsLoadWithoutFirelysModel()
+    public void BuiltInsStoredImportsAndStoredAnswersAreReadWithoutFirelysModel()
     {
         // Alliance.Measures is loaded afresh into a context of its own, with every library it uses: the libraries this
         // process has loaded already do not count, and any use of Firely's model on the way loads Firely's assemblies
@@ -40,6 +40,15 @@ public sealed class KnownDefinitionTests
             Assert.True((bool)imported.GetType().GetProperty(nameof(InstrumentReadResult.Succeeded))!.GetValue(imported)!);
             var all = (System.Collections.IEnumerable)catalogType.GetProperty(nameof(InstrumentCatalog.All))!.GetValue(catalog)!;
             Assert.Equal(11, all.Cast<object>().Count());
+
+            // Stored answers are read and written again, as the feedback engine and the answer pages do.
+            var mapper = measures.GetType("Alliance.Measures.QuestionnaireResponseMapper", throwOnError: true)!;
+            var read = mapper.GetMethod(nameof(QuestionnaireResponseMapper.FromStoredJson))!
+                .Invoke(null, [ReadTestData(Path.Combine("stored", "observer-family.json")), catalog])!;
+            var response = read.GetType().GetProperty(nameof(ResponseReadResult.Response))!.GetValue(read)!;
+            var instrument = catalogType.GetMethod(nameof(InstrumentCatalog.Get))!.Invoke(catalog, ["observer-family-alliance"])!;
+            var written = (string)mapper.GetMethod(nameof(QuestionnaireResponseMapper.ToJson))!.Invoke(null, [instrument, response])!;
+            Assert.Equal(ReadTestData(Path.Combine("stored", "observer-family.json")), written);
             Assert.Empty(FirelyAssemblies(context));
 
             // The check can fail: reading a file from outside Alliance, with Firely's checks, loads Firely's model.
