@@ -99,8 +99,6 @@ internal sealed class ServerProcess(ServerOptions options) : IAsyncDisposable
             "--Kestrel:Certificates:Default:Path", options.Certificate.Path,
             "--Logging:LogLevel:Default", "Warning",
             "--Logging:LogLevel:Microsoft.Hosting.Lifetime", "Information",
-            // The C library's settings the memory is measured with (its arenas, its trim), in the server's log.
-            "--Logging:LogLevel:Alliance.Web.Hosting.NativeMemoryTrim", "Information",
             .. options.Settings,
         ];
         foreach (var a in arguments) info.ArgumentList.Add(a);

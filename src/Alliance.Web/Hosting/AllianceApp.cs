@@ -32,8 +32,6 @@ public static class AllianceApp
     /// <summary>Builds the application from command-line arguments (<c>--data DIR</c>, <c>--demo</c>, <c>--urls</c>...).</summary>
     public static WebApplication Build(string[] args)
     {
-        // First thing, while the C library has few arenas: it keeps two (NativeMemoryTrim, decision 0018).
-        NativeMemoryTrim.LimitArenas();
         // --demo is a bare flag, which the command-line configuration source cannot read; lift it out first.
         var demo = args.Contains("--demo", StringComparer.Ordinal);
         var builder = WebApplication.CreateBuilder(args.Where(a => a != "--demo").ToArray());

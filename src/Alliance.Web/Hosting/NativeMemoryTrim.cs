@@ -11,42 +11,13 @@ namespace Alliance.Web.Hosting;
 /// within ten seconds; every two seconds keeps that surge smaller (docs/performance.md, decision 0016).
 /// Elsewhere (another C library, another system) it does nothing.
 /// </summary>
-internal sealed partial class NativeMemoryTrim(ILogger<NativeMemoryTrim> logger) : BackgroundService
+internal sealed class NativeMemoryTrim : BackgroundService
 {
     internal static readonly TimeSpan Interval = TimeSpan.FromSeconds(2);
-
-    /// <summary>The most arenas the C library keeps (<see cref="LimitArenas"/>).</summary>
-    internal const int Arenas = 2;
-
-    private static bool arenasLimited;
-
-    /// <summary>
-    /// Limits the C library to <see cref="Arenas"/> arenas (<c>mallopt(M_ARENA_MAX)</c>), as <c>MALLOC_ARENA_MAX=2</c>
-    /// would. glibc gives each thread that meets a busy arena one of its own, up to eight a core: under load the server
-    /// had sixteen, whose free chunks no trim gives back while a chunk beside them is in use. With two, the server held
-    /// 10 to 15 MB less and answered as many requests (docs/performance.md, decision 0018). The limit counts only while
-    /// glibc has not yet set its own, at the process's first arenas: call it first thing.
-    /// </summary>
-    /// <returns>Whether glibc took the limit; false elsewhere.</returns>
-    internal static bool LimitArenas()
-    {
-        if (!OperatingSystem.IsLinux()) return false;
-        try
-        {
-            arenasLimited = MallOpt(MallocArenaMax, Arenas) == 1;
-        }
-        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
-        {
-            arenasLimited = false;
-        }
-        return arenasLimited;
-    }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (!Trim()) return;
-        if (arenasLimited) Log.Limited(logger, Arenas, Interval.TotalSeconds);
-        else Log.NotLimited(logger, Interval.TotalSeconds);
         using var timer = new PeriodicTimer(Interval);
         try
         {
@@ -76,21 +47,5 @@ internal sealed partial class NativeMemoryTrim(ILogger<NativeMemoryTrim> logger)
     [DllImport("libc", EntryPoint = "malloc_trim")]
     [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
     private static extern int MallocTrim(nuint pad);
-
-    // M_ARENA_MAX in glibc's malloc.h.
-    private const int MallocArenaMax = -8;
-
-    [DllImport("libc", EntryPoint = "mallopt")]
-    [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
-    private static extern int MallOpt(int parameter, int value);
 #pragma warning restore SYSLIB1054
-
-    private static partial class Log
-    {
-        [LoggerMessage(Level = LogLevel.Information, Message = "The C library keeps at most {Arenas} arenas and gives its free memory back every {Seconds} s.")]
-        public static partial void Limited(ILogger logger, int arenas, double seconds);
-
-        [LoggerMessage(Level = LogLevel.Warning, Message = "The C library gives its free memory back every {Seconds} s; its arenas could not be limited (the process had started its allocator already).")]
-        public static partial void NotLimited(ILogger logger, double seconds);
-    }
 }
