@@ -164,18 +164,7 @@ internal static class ResponseWriter
     {
         json.WriteStartObject();
         json.WriteStartArray("extension");
-        if (score.Total is { } total)
-        {
-            WriteExtension(json, "total", total);
-        }
-        else
-        {
-            WriteExtension(json, "unscorable", "valueString", score.UnscorableReason ?? "not scorable");
-        }
-        if (score.Prorated)
-        {
-            WriteExtension(json, "prorated", true);
-        }
+        WriteScored(json, "total", score.Total, score.UnscorableReason, score.Prorated);
         WriteExtension(json, "missingItems", score.MissingItems);
         if (score.Band is { } band)
         {
@@ -186,18 +175,7 @@ internal static class ResponseWriter
             json.WriteStartObject();
             json.WriteStartArray("extension");
             WriteExtension(json, "code", "valueCode", subscale.Code);
-            if (subscale.Score is { } value)
-            {
-                WriteExtension(json, "value", value);
-            }
-            else
-            {
-                WriteExtension(json, "unscorable", "valueString", subscale.UnscorableReason ?? "not scorable");
-            }
-            if (subscale.Prorated)
-            {
-                WriteExtension(json, "prorated", true);
-            }
+            WriteScored(json, "value", subscale.Score, subscale.UnscorableReason, subscale.Prorated);
             json.WriteEndArray();
             json.WriteString("url", "subscale");
             json.WriteEndObject();
@@ -220,6 +198,23 @@ internal static class ResponseWriter
         json.WriteEndArray();
         json.WriteString("url", ExtensionUrls.Score);
         json.WriteEndObject();
+    }
+
+    /// <summary>A score under <paramref name="url"/>, or the reason it has none (<c>unscorable</c>); then <c>prorated</c> when it was.</summary>
+    private static void WriteScored(Utf8JsonWriter json, string url, decimal? score, string? unscorableReason, bool prorated)
+    {
+        if (score is { } value)
+        {
+            WriteExtension(json, url, value);
+        }
+        else
+        {
+            WriteExtension(json, "unscorable", "valueString", unscorableReason ?? "not scorable");
+        }
+        if (prorated)
+        {
+            WriteExtension(json, "prorated", true);
+        }
     }
 
     private static void WriteExtension(Utf8JsonWriter json, string url, string valueName, string value)
