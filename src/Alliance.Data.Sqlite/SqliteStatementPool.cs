@@ -26,6 +26,16 @@ public sealed class SqliteStatementPool : IDisposable
     /// <summary>How many statements one connection keeps at most.</summary>
     public const int StatementsPerConnection = 256;
 
+    /// <summary>
+    /// How many KiB of database pages one connection caches at most, instead of SQLite's 2,000 KiB. In WAL mode a
+    /// connection empties its page cache whenever it begins to read after another connection has committed. Under an
+    /// agency's steady stream of writes (answers, and the audit of every read) that is nearly every time, so a page is
+    /// read again from the cache only within the read that brought it in, and a larger cache only holds more memory for
+    /// every connection kept open. 384 KiB is about 90 pages: under the proof's load 256 KiB cost CPU, and 512 KiB
+    /// held more memory for no gain in speed (decision 0018).
+    /// </summary>
+    public const int PageCacheKib = 384;
+
     /// <summary>How long a connection is kept while no context uses it.</summary>
     public static readonly TimeSpan Unused = TimeSpan.FromMinutes(2);
 
@@ -80,6 +90,8 @@ public sealed class SqliteStatementPool : IDisposable
         try
         {
             connection.Open();
+            using var pageCache = new SqliteCommand($"PRAGMA cache_size = -{PageCacheKib};", connection);
+            pageCache.ExecuteNonQuery();
         }
         catch
         {

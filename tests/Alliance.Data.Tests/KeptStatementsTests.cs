@@ -245,6 +245,49 @@ public sealed class KeptStatementsTests
         Assert.Equal(System.Data.ConnectionState.Closed, lent.State);
     }
 
+    [Fact]
+    public async Task ABorrowedConnectionCachesNoMorePagesThanItsShare()
+    {
+        await using var pooled = await Pooled.CreateAsync();
+        const int rows = 2_000;
+        const int bytesEach = 2_000; // 4 MB in all: twice SQLite's default cache, ten times a kept connection's
+
+        await using var db = pooled.Open();
+        await db.Database.OpenConnectionAsync();
+        var lent = (SqliteConnection)db.Database.GetDbConnection();
+        using (var fill = lent.CreateCommand())
+        {
+            fill.CommandText = $"""
+                CREATE TABLE filler (body BLOB);
+                WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {rows})
+                INSERT INTO filler SELECT randomblob({bytesEach}) FROM n;
+                """;
+            fill.ExecuteNonQuery();
+        }
+        var keptUse = ReadEveryPage(lent);
+
+        // A connection of SQLite's defaults reading the same pages, to show they are more than the share.
+        var plain = new SqliteConnectionStringBuilder(lent.ConnectionString) { Pooling = false }.ToString();
+        await using var other = new SqliteConnection(plain);
+        other.Open();
+        var defaultUse = ReadEveryPage(other);
+
+        var share = SqliteStatementPool.PageCacheKib * 1024;
+        Assert.True(defaultUse > 2 * share, $"SQLite's default cache held {defaultUse} bytes");
+        // The count includes each page's header and the pager's own few hundred bytes.
+        Assert.InRange(keptUse, share / 2, share * 5 / 4);
+        await db.Database.CloseConnectionAsync();
+
+        static long ReadEveryPage(SqliteConnection connection)
+        {
+            using var read = connection.CreateCommand();
+            read.CommandText = "SELECT sum(length(body)) FROM filler;";
+            Assert.Equal((long)rows * bytesEach, (long)read.ExecuteScalar()!);
+            Assert.Equal(raw.SQLITE_OK, raw.sqlite3_db_status(connection.Handle, raw.SQLITE_DBSTATUS_CACHE_USED, out var used, out _, 0));
+            return used;
+        }
+    }
+
     /// <summary>A SQLite database for one test, a pool, and contexts that borrow from it.</summary>
     private sealed class Pooled : IAsyncDisposable
     {
