@@ -274,7 +274,7 @@ public sealed class KeptStatementsTests
 
         var share = SqliteStatementPool.PageCacheKib * 1024;
         Assert.True(defaultUse > 2 * share, $"SQLite's default cache held {defaultUse} bytes");
-        // The count includes each page's header and the pager's own few hundred bytes.
+        // SQLite's count includes each page's header and the pager's own memory besides the pages.
         Assert.InRange(keptUse, share / 2, share * 5 / 4);
         await db.Database.CloseConnectionAsync();
 
