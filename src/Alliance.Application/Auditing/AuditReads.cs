@@ -22,12 +22,19 @@ public sealed class AuditReads(TimeProvider clock)
     /// <summary>How many reads wait to be written.</summary>
     public int Pending => _queue.Count;
 
-    /// <summary>Appends every buffered read through the given (operator) context.</summary>
-    public async Task<int> FlushAsync(AllianceDbContext db, CancellationToken ct = default)
+    /// <summary>The most reads one flush writes, in one transaction.</summary>
+    public const int BatchSize = 5000;
+
+    /// <summary>
+    /// Appends the oldest buffered reads, at most <paramref name="limit"/> and <see cref="BatchSize"/>, through the given
+    /// (operator) context, in one transaction; returns how many were written.
+    /// </summary>
+    public async Task<int> FlushAsync(AllianceDbContext db, int limit = BatchSize, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(db);
+        limit = Math.Min(limit, BatchSize);
         var taken = new List<PendingAudit>();
-        while (taken.Count < 5000 && _queue.TryDequeue(out var entry)) taken.Add(entry);
+        while (taken.Count < limit && _queue.TryDequeue(out var entry)) taken.Add(entry);
         if (taken.Count == 0) return 0;
         foreach (var entry in taken) db.Audit(entry);
         try
