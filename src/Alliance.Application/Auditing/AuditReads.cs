@@ -6,7 +6,7 @@ namespace Alliance.Application.Auditing;
 
 /// <summary>
 /// Reads of client data, buffered and appended to the audit trail within a second (the web host flushes every
-/// half second; the command line before it exits). Writes are audited in their own transaction instead.
+/// quarter second, and once more as it stops). Writes are audited in their own transaction instead.
 /// </summary>
 public sealed class AuditReads(TimeProvider clock)
 {

@@ -5,7 +5,7 @@ using Alliance.Web.Security;
 namespace Alliance.Web.Hosting;
 
 /// <summary>
-/// Writes buffered reads to the audit trail every half second, and everything left when the host stops. A tick writes
+/// Writes buffered reads to the audit trail four times a second, and everything left when the host stops. A tick writes
 /// the reads that were waiting when it began, in one transaction (more only for a backlog beyond a batch): under load
 /// new reads arrive while it writes, and going on until none waited kept the writer committing back to back (about 27
 /// times a second in the load proof). Every commit makes every other SQLite connection read its pages again.
@@ -14,7 +14,7 @@ internal sealed partial class AuditFlusher(AuditReads reads, IServiceScopeFactor
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(500));
+        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(250));
         try
         {
             while (await timer.WaitForNextTickAsync(stoppingToken))
