@@ -114,6 +114,8 @@ public sealed partial class AllianceDbContext : IdentityDbContext<StaffUser, Ide
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
     public DbSet<AuditChainHead> AuditChainHeads => Set<AuditChainHead>();
 
+    private const string SaveSavepoint = "alliance_save";
+
     /// <summary>Adds an entry to be appended to the audit trail with the next save, in its transaction.</summary>
     public void Audit(PendingAudit entry) => _queued.Add(entry);
 
@@ -162,8 +164,11 @@ public sealed partial class AllianceDbContext : IdentityDbContext<StaffUser, Ide
         _protector?.Protect(string.Empty);
         return await SqliteWriterTurns.RunAsync(Database, async () =>
         {
-            var ownTransaction = Database.CurrentTransaction is null;
-            var transaction = ownTransaction ? await Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false) : null;
+            var callers = Database.CurrentTransaction;
+            var transaction = callers is null ? await Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false) : null;
+            // In the caller's transaction, the statements run before the context's own save (the versions, the audit
+            // entries) are undone with it if it fails, as the save undoes its own: the caller may go on and commit.
+            if (callers is not null) await callers.CreateSavepointAsync(SaveSavepoint, cancellationToken).ConfigureAwait(false);
             try
             {
                 // Changes were detected above; the audit append marks what it changes itself, so the save does not look
@@ -172,11 +177,17 @@ public sealed partial class AllianceDbContext : IdentityDbContext<StaffUser, Ide
                 {
                     await CaseVersions.TouchStoredAsync(this, untrackedCases, cancellationToken).ConfigureAwait(false);
                     await AuditLedger.AppendAsync(this, pending, cancellationToken).ConfigureAwait(false);
-                    return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken).ConfigureAwait(false);
+                    return pending.Count + await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken).ConfigureAwait(false);
                 }).ConfigureAwait(false);
                 if (transaction is not null) await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                else await callers!.ReleaseSavepointAsync(SaveSavepoint, cancellationToken).ConfigureAwait(false);
                 _queued.Clear();
                 return count;
+            }
+            catch when (callers is not null)
+            {
+                await callers.RollbackToSavepointAsync(SaveSavepoint, CancellationToken.None).ConfigureAwait(false);
+                throw;
             }
             finally
             {

@@ -91,6 +91,37 @@ public sealed class AuditTrailTests
 
     [SkippableTheory]
     [MemberData(nameof(TestDatabase.ProviderData), MemberType = typeof(TestDatabase))]
+    public async Task AWriteThatFailsInsideTheCallersTransactionLeavesNoEntryWhenTheCallerGoesOnAndCommits(string provider)
+    {
+        var (database, agencyId, caseId) = await AuditedFamilyAsync(provider);
+        await using var owned = database;
+        var before = (await EntriesAsync(database)).Count;
+        await using var first = database.OpenFor(agencyId);
+        await using var second = database.OpenFor(agencyId);
+        (await first.Cases.SingleAsync()).Rename("One name");
+        var stale = await second.Cases.SingleAsync();
+        await first.SaveChangesAsync();
+
+        await using (var transaction = await second.Database.BeginTransactionAsync())
+        {
+            stale.Rename("Another name");
+            await Assert.ThrowsAsync<DbUpdateConcurrencyException>(() => second.SaveChangesAsync());
+            // The caller goes on in its transaction with another write, and commits.
+            second.ChangeTracker.Clear();
+            (await second.Cases.SingleAsync()).Rename("A third name");
+            await second.SaveChangesAsync();
+            await transaction.CommitAsync();
+        }
+
+        var entries = await EntriesAsync(database);
+        Assert.Equal(before + 2, entries.Count);
+        Assert.Equal((AuditActions.Update, caseId.ToString(), (long)before + 2), (entries[^1].Action, entries[^1].RecordId, entries[^1].Sequence));
+        await using var check = database.OpenAsOperator();
+        Assert.Empty(await AuditLedger.VerifyAsync(check));
+    }
+
+    [SkippableTheory]
+    [MemberData(nameof(TestDatabase.ProviderData), MemberType = typeof(TestDatabase))]
     public async Task TheDatabaseRefusesToChangeOrDeleteAnEntry(string provider)
     {
         var (database, _, _) = await AuditedFamilyAsync(provider);

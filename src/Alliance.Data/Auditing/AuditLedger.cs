@@ -8,11 +8,12 @@ public static class AuditLedger
 {
     /// <summary>
     /// Adds the entries to their chains inside the context's current transaction, holding each agency's chain lock
-    /// until that transaction ends (a PostgreSQL advisory lock; SQLite's write lock is taken by the transaction itself).
-    /// The caller saves.
+    /// until that transaction ends (a PostgreSQL advisory lock; SQLite's write lock is taken by the transaction itself),
+    /// and writes them (<see cref="AuditRows"/>). The chains' heads move in the context: the caller saves.
     /// </summary>
     internal static async Task AppendAsync(AllianceDbContext db, IReadOnlyList<PendingAudit> pending, CancellationToken ct)
     {
+        var entries = new List<AuditEntry>(pending.Count);
         foreach (var group in pending.GroupBy(p => p.AgencyId).OrderBy(g => g.Key))
         {
             if (db.Database.ProviderName == AllianceDbContext.PostgresProvider)
@@ -30,12 +31,13 @@ public static class AuditLedger
             foreach (var p in group)
             {
                 var entry = new AuditEntry(p, head.LastSequence + 1, head.LastHash);
-                db.AuditEntries.Add(entry);
+                entries.Add(entry);
                 head.Advance(entry);
             }
             // The save that follows does not look for changes again (the context looked just before this append).
             db.Entry(head).DetectChanges();
         }
+        await AuditRows.WriteAsync(db, entries, ct).ConfigureAwait(false);
     }
 
     /// <summary>A stable 64-bit key for an agency's advisory lock.</summary>
