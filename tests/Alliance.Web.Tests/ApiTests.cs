@@ -6,6 +6,8 @@ using Alliance.Domain;
 using Alliance.Web.Features.Api;
 using Alliance.Web.Features.Caseload;
 using Alliance.Web.Features.Cases;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Alliance.Web.Tests;
 
@@ -120,6 +122,45 @@ public sealed class ApiTests(AllianceWebFactory app) : IClassFixture<AllianceWeb
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
         Assert.True(problem.GetProperty("errors").TryGetProperty("attendees", out _));
+    }
+
+    [Fact]
+    public async Task EachCaseloadRowMatchesItsFamilyAsStored()
+    {
+        var client = await app.SignedInAsync(AllianceWebFactory.Therapist);
+        var rows = (await client.GetFromJsonAsync<CaseloadView>("/api/caseload?includeClosed=true", Json))!.Cases;
+
+        // The same facts read the plain way, one family at a time, with its whole record.
+        var now = DateTime.UtcNow;
+        var ids = rows.Select(r => r.CaseId).ToList();
+        var stored = await app.AsOperatorAsync(async sp =>
+        {
+            var db = sp.GetRequiredService<Data.AllianceDbContext>();
+            var families = await db.Cases.AsNoTracking().Include(c => c.Members).Include(c => c.Episodes).ThenInclude(e => e.Sessions)
+                .Where(c => ids.Contains(c.Id)).ToListAsync();
+            return families.ToDictionary(c => c.Id, c =>
+            {
+                var sessions = c.Episodes.SelectMany(e => e.Sessions).ToList();
+                return (Members: c.Members.OrderBy(m => m.Position).Select(m => m.DisplayName).ToList(),
+                    Phase: c.Episodes.MaxBy(e => e.Number)!.Phase,
+                    Last: sessions.Where(s => s.Status == SessionStatus.Held).Max(s => s.ActualStart),
+                    Next: sessions.Where(s => s.Status == SessionStatus.Scheduled && s.ScheduledStart >= now).Min(s => (DateTime?)s.ScheduledStart));
+            });
+        });
+
+        Assert.Equal(stored.Count, rows.Count);
+        Assert.Contains(rows, r => r.Members.Count > 2);
+        Assert.Contains(rows, r => r.LastSession is not null);
+        Assert.Contains(rows, r => r.NextSession is not null);
+        Assert.Contains(rows, r => r.Phase == EpisodePhase.Closed);
+        foreach (var row in rows)
+        {
+            var family = stored[row.CaseId];
+            Assert.Equal(family.Members, row.Members);
+            Assert.Equal(family.Phase, row.Phase);
+            Assert.Equal(family.Last, row.LastSession);
+            Assert.Equal(family.Next, row.NextSession);
+        }
     }
 
     [Fact]

@@ -38,23 +38,45 @@ public sealed class GetCaseload(AllianceDbContext db, TimeProvider clock, Allian
         new(() => CareAccess.CompilePerKind(HeldQuery, q => EF.CompileAsyncQuery(q)));
 
     // Primary or co-therapist, asked as two searches (one on each therapist index) and put together: a single OR across
-    // the two columns is one SQLite cannot answer from an index, and it reads every case of the agency. Closed families
-    // are left out in the database (a long-serving therapist holds far more closed ones than open).
+    // the two columns is one SQLite cannot answer from an index, and it reads every case of the agency. Each family's
+    // phase and sessions are looked up inside the two searches, once a family, before its members are joined (looked up
+    // after the join, they were looked up again for every member). Closed families are left out in the database (a
+    // long-serving therapist holds far more closed ones than open).
     private static Expression<Func<AllianceDbContext, Guid, Guid, DateTime, Guid, bool, IQueryable<HeldCase>>> HeldQuery =>
         (db, agency, me, now, therapistId, includeClosed) => db.Cases
-            .Where(c => CareAccess.Sees(db, c, agency, me, now) && c.PrimaryTherapistId == therapistId
-                && (includeClosed || c.Episodes.OrderByDescending(e => e.Number).Select(e => e.Phase).First() != EpisodePhase.Closed))
-            .Union(db.Cases.Where(c => CareAccess.Sees(db, c, agency, me, now) && c.CoTherapistId == therapistId
-                && (includeClosed || c.Episodes.OrderByDescending(e => e.Number).Select(e => e.Phase).First() != EpisodePhase.Closed)))
-            .Select(c => new HeldCase(
+            .Where(c => CareAccess.Sees(db, c, agency, me, now) && c.PrimaryTherapistId == therapistId)
+            .Select(c => new
+            {
                 c.Id,
                 c.Name,
                 c.PrimaryTherapistId,
                 c.CoTherapistId,
-                c.Members.OrderBy(m => m.Position).Select(m => m.DisplayName).ToList(),
-                c.Episodes.OrderByDescending(e => e.Number).Select(e => e.Phase).First(),
-                db.Sessions.Where(s => s.CaseId == c.Id && s.Status == SessionStatus.Held).Max(s => s.ActualStart),
-                db.Sessions.Where(s => s.CaseId == c.Id && s.Status == SessionStatus.Scheduled && s.ScheduledStart >= now).Min(s => (DateTime?)s.ScheduledStart)));
+                Phase = c.Episodes.OrderByDescending(e => e.Number).Select(e => e.Phase).First(),
+                Last = db.Sessions.Where(s => s.CaseId == c.Id && s.Status == SessionStatus.Held).Max(s => s.ActualStart),
+                Next = db.Sessions.Where(s => s.CaseId == c.Id && s.Status == SessionStatus.Scheduled && s.ScheduledStart >= now).Min(s => (DateTime?)s.ScheduledStart),
+            })
+            .Union(db.Cases
+                .Where(c => CareAccess.Sees(db, c, agency, me, now) && c.CoTherapistId == therapistId)
+                .Select(c => new
+                {
+                    c.Id,
+                    c.Name,
+                    c.PrimaryTherapistId,
+                    c.CoTherapistId,
+                    Phase = c.Episodes.OrderByDescending(e => e.Number).Select(e => e.Phase).First(),
+                    Last = db.Sessions.Where(s => s.CaseId == c.Id && s.Status == SessionStatus.Held).Max(s => s.ActualStart),
+                    Next = db.Sessions.Where(s => s.CaseId == c.Id && s.Status == SessionStatus.Scheduled && s.ScheduledStart >= now).Min(s => (DateTime?)s.ScheduledStart),
+                }))
+            .Where(h => includeClosed || h.Phase != EpisodePhase.Closed)
+            .Select(h => new HeldCase(
+                h.Id,
+                h.Name,
+                h.PrimaryTherapistId,
+                h.CoTherapistId,
+                db.Members.Where(m => m.CaseId == h.Id).OrderBy(m => m.Position).Select(m => m.DisplayName).ToList(),
+                h.Phase,
+                h.Last,
+                h.Next));
 
     /// <summary>The active alerts of the cases that ask for attention, high and medium (compiled once).</summary>
     private static readonly PerModel<Func<AllianceDbContext, List<Guid>, IAsyncEnumerable<ActiveAlert>>> Attention =
