@@ -34,6 +34,20 @@ public sealed class AuditTrailTests
         return (database, agencyId, c.Id);
     }
 
+    /// <summary>
+    /// A context holding the family's case as it was before another context renamed it and saved (one more entry):
+    /// saving a change to it fails on the case's version.
+    /// </summary>
+    private static async Task<(AllianceDbContext Context, Case Stale)> StaleCaseAsync(TestDatabase database, Guid agencyId)
+    {
+        var second = database.OpenFor(agencyId);
+        var stale = await second.Cases.SingleAsync();
+        await using var first = database.OpenFor(agencyId);
+        (await first.Cases.SingleAsync()).Rename("One name");
+        await first.SaveChangesAsync();
+        return (second, stale);
+    }
+
     private static async Task<List<AuditEntry>> EntriesAsync(TestDatabase database) =>
         await database.OpenAsOperator().AuditEntries.AsNoTracking().OrderBy(e => e.Sequence).ToListAsync();
 
@@ -75,11 +89,8 @@ public sealed class AuditTrailTests
         var (database, agencyId, _) = await AuditedFamilyAsync(provider);
         await using var owned = database;
         var before = (await EntriesAsync(database)).Count;
-        await using var first = database.OpenFor(agencyId);
-        await using var second = database.OpenFor(agencyId);
-        (await first.Cases.SingleAsync()).Rename("One name");
-        var stale = await second.Cases.SingleAsync();
-        await first.SaveChangesAsync();
+        var (second, stale) = await StaleCaseAsync(database, agencyId);
+        await using var owner = second;
         stale.Rename("Another name");
 
         await Assert.ThrowsAsync<DbUpdateConcurrencyException>(() => second.SaveChangesAsync());
@@ -96,11 +107,8 @@ public sealed class AuditTrailTests
         var (database, agencyId, caseId) = await AuditedFamilyAsync(provider);
         await using var owned = database;
         var before = (await EntriesAsync(database)).Count;
-        await using var first = database.OpenFor(agencyId);
-        await using var second = database.OpenFor(agencyId);
-        (await first.Cases.SingleAsync()).Rename("One name");
-        var stale = await second.Cases.SingleAsync();
-        await first.SaveChangesAsync();
+        var (second, stale) = await StaleCaseAsync(database, agencyId);
+        await using var owner = second;
 
         await using (var transaction = await second.Database.BeginTransactionAsync())
         {
