@@ -10,7 +10,7 @@ namespace Alliance.Web.Tests;
 
 /// <summary>
 /// The flush of buffered reads: a tick writes the reads that waited when it began and no more, so that under steady
-/// reads the writer commits twice a second rather than back to back; the stop writes everything left.
+/// reads the writer commits four times a second rather than back to back; the stop writes everything left.
 /// </summary>
 [Trait("Capability", "Proof")]
 public sealed class AuditFlusherTests(AllianceWebFactory app) : IClassFixture<AllianceWebFactory>

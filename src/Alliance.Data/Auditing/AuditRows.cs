@@ -15,7 +15,7 @@ namespace Alliance.Data.Auditing;
 /// </summary>
 internal static class AuditRows
 {
-    private sealed record Column(string Parameter, RelationalTypeMapping Mapping, bool Nullable, IProperty Property);
+    private sealed record Column(string Parameter, RelationalTypeMapping Mapping, bool Nullable, IClrPropertyGetter Value);
 
     private sealed record Insert(string Sql, Column[] Columns);
 
@@ -36,7 +36,7 @@ internal static class AuditRows
         {
             command.Parameters.Clear();
             foreach (var column in insert.Columns)
-                command.Parameters.Add(column.Mapping.CreateParameter(command, column.Parameter, column.Property.GetGetter().GetClrValue(entry), column.Nullable));
+                command.Parameters.Add(column.Mapping.CreateParameter(command, column.Parameter, column.Value.GetClrValue(entry), column.Nullable));
             await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
         }
     }
@@ -49,7 +49,7 @@ internal static class AuditRows
         // Every stored property but the key the database numbers.
         var properties = type.GetProperties().Where(p => p.ValueGenerated == ValueGenerated.Never).ToArray();
         var columns = properties
-            .Select((p, i) => new Column(sql.GenerateParameterName("a" + i), (RelationalTypeMapping)p.GetRelationalTypeMapping(), p.IsNullable, p))
+            .Select((p, i) => new Column(sql.GenerateParameterName("a" + i), (RelationalTypeMapping)p.GetRelationalTypeMapping(), p.IsNullable, p.GetGetter()))
             .ToArray();
         var text = $"INSERT INTO {sql.DelimitIdentifier(table.Name, table.Schema)} ({string.Join(", ", properties.Select(p => sql.DelimitIdentifier(p.GetColumnName(table)!)))}) "
             + $"VALUES ({string.Join(", ", properties.Select((_, i) => sql.GenerateParameterNamePlaceholder("a" + i)))})";

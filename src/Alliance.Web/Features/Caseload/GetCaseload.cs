@@ -41,8 +41,8 @@ public sealed class GetCaseload(AllianceDbContext db, TimeProvider clock, Allian
     // the two columns is one SQLite cannot answer from an index, and it reads every case of the agency. Each family's
     // phase and sessions are looked up inside the two searches, once a family, before its members are joined (looked up
     // after the join, they were looked up again for every member); a union needs the same columns on both sides, so both
-    // searches spell the lookups out. Closed families are left out in the database (a
-    // long-serving therapist holds far more closed ones than open).
+    // searches spell the lookups out. Closed families are left out in the database (a long-serving therapist holds far
+    // more closed ones than open).
     private static Expression<Func<AllianceDbContext, Guid, Guid, DateTime, Guid, bool, IQueryable<HeldCase>>> HeldQuery =>
         (db, agency, me, now, therapistId, includeClosed) => db.Cases
             .Where(c => CareAccess.Sees(db, c, agency, me, now) && c.PrimaryTherapistId == therapistId)
